@@ -1,0 +1,53 @@
+# pledgesite: build and test the generator and the site it publishes.
+# Quick start: `make build`, then `make test`. Every target installs what it
+# needs, pinned: Go modules from go.sum, npm packages from package-lock.json,
+# and Debian's chromium and a Java runtime for the browser and HTML checks.
+
+GO      ?= go
+NPM     ?= npm
+BIN     := bin/pledgesite
+NODE_OK := node_modules/.installed
+GO_SRC  := $(shell find cmd generator -name '*.go' -not -name '*_test.go' 2>/dev/null) go.mod go.sum
+
+.PHONY: build check test test-deps browser-deps fuzz bench serve new schema clean
+
+build: $(BIN) $(NODE_OK) ## build the shipped site into public/
+	./$(BIN) build
+
+check: $(BIN) ## check every source file, build nothing
+	./$(BIN) check
+
+$(BIN): $(GO_SRC)
+	$(GO) build -o $(BIN) ./cmd/pledgesite
+
+# npm ci installs exactly package-lock.json. Install scripts are skipped:
+# none of the packages needs one (vnu-jar's would only download a Java
+# runtime, which Debian provides).
+$(NODE_OK): package.json package-lock.json
+	$(NPM) ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
+# Debian packages the browser and HTML-validation tests need, installed only
+# when missing (root, as on CI; otherwise through sudo).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! command -v java >/dev/null; then \
+		echo "installing chromium and a Java runtime from Debian"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium default-jre-headless fonts-dejavu-core >/dev/null; \
+	fi
+
+test-deps: $(NODE_OK) browser-deps
+
+test: test-deps ## run every test: Go unit, golden, fuzz seeds, HTML, links, accessibility
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+
+FUZZTIME ?= 60s
+fuzz: ## run each fuzz target for FUZZTIME
+	$(GO) test ./generator/record -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME)
+	$(GO) test ./generator/markdown -run '^$$' -fuzz FuzzRender -fuzztime $(FUZZTIME)
+	$(GO) test ./generator/content -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
+
+clean:
+	rm -rf public bin .bench

@@ -1,0 +1,192 @@
+// Command pledgesite builds and checks the pledge catalogue site.
+//
+// It is the only place that parses flags, prints errors and exits: exit
+// status 0 on success, 1 when the sources are invalid or the build fails,
+// 2 on a usage error.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+
+	"github.com/spf13/pflag"
+
+	"pledgesite/generator"
+	"pledgesite/generator/diag"
+)
+
+const usage = `pledgesite builds the pledge catalogue site from Markdown guidance and YAML records.
+
+Usage:
+  pledgesite <command> [flags]
+
+Commands:
+  build    build the site into the output folder (default public/)
+  check    check every source file and report all problems
+  help     show help for a command
+
+Run "pledgesite <command> -h" for the flags of a command.
+`
+
+// errUsage marks errors that are the caller's: exit status 2.
+var errUsage = errors.New("usage")
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	cmds := map[string]func(context.Context, []string, io.Writer, io.Writer) error{
+		"build": cmdBuild,
+		"check": cmdCheck,
+	}
+	name := args[0]
+	switch name {
+	case "-h", "--help", "help":
+		if len(args) > 1 && cmds[args[1]] != nil {
+			return run(ctx, []string{args[1], "-h"}, stdout, stderr)
+		}
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	cmd, ok := cmds[name]
+	if !ok {
+		fmt.Fprintf(stderr, "pledgesite: unknown command %q\n\n%s", name, usage)
+		return 2
+	}
+	err := cmd(ctx, args[1:], stdout, stderr)
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, pflag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		fmt.Fprintf(stderr, "pledgesite %s: %v\n", name, err)
+		return 2
+	}
+	var list diag.List
+	if errors.As(err, &list) {
+		return 1 // already printed
+	}
+	fmt.Fprintf(stderr, "pledgesite %s: %v\n", name, err)
+	return 1
+}
+
+// flags makes a flag set that reports usage errors instead of exiting.
+func flags(name, summary string, stderr io.Writer) *pflag.FlagSet {
+	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.SortFlags = false
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: pledgesite %s [flags]\n\n%s\n\nFlags:\n%s", name, summary, fs.FlagUsages())
+	}
+	return fs
+}
+
+func parse(fs *pflag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return err
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	return nil
+}
+
+func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flags("build", "Build the site. The previous output is replaced only when the whole build succeeds.", stderr)
+	source := fs.String("source", ".", "source root: the folder with site.yaml, content/, pledges/ and themes/")
+	dest := fs.String("dest", "", "output folder (default <source>/public)")
+	baseURL := fs.String("base-url", "", "URL the site is published at, overriding site.yaml (e.g. https://example.org/sub/)")
+	sass := fs.String("sass", "", "Dart Sass binary (default $DART_SASS_BINARY, then node_modules/)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *dest == "" {
+		*dest = filepath.Join(*source, "public")
+	}
+	st, err := generator.Build(ctx, generator.Config{Source: *source, Dest: *dest, BaseURL: *baseURL, SassBinary: *sass})
+	if err != nil {
+		var list diag.List
+		if errors.As(err, &list) {
+			printDiagnostics(stderr, list, *source, diag.FormatText)
+			fmt.Fprintf(stderr, "build failed: %s; %s left unchanged\n", count(len(list)), *dest)
+		}
+		return err
+	}
+	fmt.Fprintf(stdout, "built %d pages, %d files (%s) into %s in %s\n",
+		st.Pages, st.Files, size(st.Bytes), *dest, st.Duration.Round(1e6))
+	return nil
+}
+
+func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flags("check", "Check every record, page and setting, and report all problems as path:line:col: message.", stderr)
+	source := fs.String("source", ".", "source root: the folder with site.yaml, content/, pledges/ and themes/")
+	format := fs.String("format", "text", "output format: text, github (workflow commands) or json")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	switch *format {
+	case diag.FormatText, diag.FormatGitHub, diag.FormatJSON:
+	default:
+		return fmt.Errorf("%w: --format must be text, github or json, not %q", errUsage, *format)
+	}
+	src, errs := generator.Load(os.DirFS(*source), "")
+	out := stderr
+	if *format != diag.FormatText {
+		out = stdout
+	}
+	printDiagnostics(out, errs, *source, *format)
+	if len(errs) > 0 {
+		if *format == diag.FormatText {
+			fmt.Fprintf(stderr, "%s\n", count(len(errs)))
+		}
+		return errs
+	}
+	if *format == diag.FormatText {
+		fmt.Fprintf(stdout, "ok: %d records and %d pages checked\n", len(src.Records), len(src.Content.Pages))
+	}
+	return nil
+}
+
+func printDiagnostics(w io.Writer, list diag.List, root, format string) {
+	_ = diag.Write(w, list, format, func(p string) []byte {
+		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(p)))
+		if err != nil {
+			return nil
+		}
+		return data
+	})
+}
+
+func count(n int) string {
+	if n == 1 {
+		return "1 problem"
+	}
+	return fmt.Sprintf("%d problems", n)
+}
+
+func size(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}

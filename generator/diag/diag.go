@@ -1,0 +1,81 @@
+// Package diag holds the problems found in a site's sources, each tied to a
+// file position, and prints them the way the Go compiler does
+// (path:line:col: message) or as GitHub Actions annotations or JSON.
+//
+// Every stage of the build appends to a List instead of stopping at the
+// first problem, so one run of `pledgesite check` reports all of them.
+package diag
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Diagnostic is one problem at one place in a source file. Path is relative
+// to the source root and uses forward slashes. Line and Col are 1-based; zero
+// means the position is unknown (a missing file, say).
+type Diagnostic struct {
+	Path    string `json:"file"`
+	Line    int    `json:"line"`
+	Col     int    `json:"col"`
+	Rule    string `json:"rule"`
+	Message string `json:"message"`
+}
+
+func (d Diagnostic) Error() string {
+	var b strings.Builder
+	b.WriteString(d.Path)
+	if d.Line > 0 {
+		fmt.Fprintf(&b, ":%d", d.Line)
+		if d.Col > 0 {
+			fmt.Fprintf(&b, ":%d", d.Col)
+		}
+	}
+	b.WriteString(": ")
+	b.WriteString(d.Message)
+	return b.String()
+}
+
+// List collects diagnostics. Its zero value is ready to use.
+type List []Diagnostic
+
+// Add appends a diagnostic with a printf-style message.
+func (l *List) Add(path string, line, col int, rule, format string, args ...any) {
+	*l = append(*l, Diagnostic{Path: path, Line: line, Col: col, Rule: rule, Message: fmt.Sprintf(format, args...)})
+}
+
+// Sort orders the list by path, line, column and message, and drops exact
+// duplicates, so output does not depend on the order of parallel work.
+func (l List) Sort() List {
+	slices.SortFunc(l, func(a, b Diagnostic) int {
+		return cmp.Or(
+			cmp.Compare(a.Path, b.Path),
+			cmp.Compare(a.Line, b.Line),
+			cmp.Compare(a.Col, b.Col),
+			cmp.Compare(a.Message, b.Message),
+			cmp.Compare(a.Rule, b.Rule),
+		)
+	})
+	return slices.Compact(l)
+}
+
+// Err returns the list as an error, or nil when it is empty.
+func (l List) Err() error {
+	if len(l) == 0 {
+		return nil
+	}
+	return l
+}
+
+func (l List) Error() string {
+	var b strings.Builder
+	for i, d := range l {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(d.Error())
+	}
+	return b.String()
+}

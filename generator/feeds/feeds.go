@@ -1,0 +1,166 @@
+// Package feeds writes the files machines read: an Atom feed of the newest
+// pledges, the sitemap (split with an index past 50,000 addresses, as the
+// sitemap protocol requires) and robots.txt.
+//
+// Dates come from the sources (a record's date and updates, a file's last
+// commit), never from the clock, so two builds of the same sources give the
+// same bytes.
+package feeds
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+
+	"pledgesite/generator/record"
+)
+
+// FeedSize is how many records the Atom feed holds.
+const FeedSize = 50
+
+// URLFunc turns a site path into an absolute URL.
+type URLFunc func(sitePath string) string
+
+type atomFeed struct {
+	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	Lang    string      `xml:"xml:lang,attr"`
+	Title   string      `xml:"title"`
+	ID      string      `xml:"id"`
+	Updated string      `xml:"updated"`
+	Links   []atomLink  `xml:"link"`
+	Author  atomPerson  `xml:"author"`
+	Entries []atomEntry `xml:"entry"`
+}
+
+type atomLink struct {
+	Href string `xml:"href,attr"`
+	Rel  string `xml:"rel,attr,omitempty"`
+	Type string `xml:"type,attr,omitempty"`
+}
+
+type atomPerson struct {
+	Name string `xml:"name"`
+}
+
+type atomEntry struct {
+	Title     string     `xml:"title"`
+	ID        string     `xml:"id"`
+	Link      atomLink   `xml:"link"`
+	Published string     `xml:"published"`
+	Updated   string     `xml:"updated"`
+	Author    atomPerson `xml:"author"`
+	Summary   string     `xml:"summary"`
+	Category  []atomCat  `xml:"category"`
+}
+
+type atomCat struct {
+	Term  string `xml:"term,attr"`
+	Label string `xml:"label,attr,omitempty"`
+}
+
+// Atom returns the feed of the newest records; recs must be newest first.
+func Atom(title, lang string, recs []*record.Pledge, url URLFunc) ([]byte, error) {
+	f := atomFeed{
+		Lang:   lang,
+		Title:  title,
+		ID:     url("/"),
+		Links:  []atomLink{{Href: url("/feed.xml"), Rel: "self", Type: "application/atom+xml"}, {Href: url("/"), Rel: "alternate", Type: "text/html"}},
+		Author: atomPerson{Name: title},
+	}
+	for _, p := range recs[:min(FeedSize, len(recs))] {
+		link := url("/pledges/" + p.ID + "/")
+		e := atomEntry{
+			Title:     p.Title,
+			ID:        link,
+			Link:      atomLink{Href: link, Rel: "alternate", Type: "text/html"},
+			Published: p.Date + "T00:00:00Z",
+			Updated:   LastChange(p) + "T00:00:00Z",
+			Author:    atomPerson{Name: p.Entity.Name},
+			Summary:   p.Summary,
+		}
+		if p.Status != "" {
+			e.Category = append(e.Category, atomCat{Term: "status:" + p.Status})
+		}
+		e.Category = append(e.Category, atomCat{Term: "forum:" + p.Forum})
+		f.Entries = append(f.Entries, e)
+		f.Updated = max(f.Updated, e.Updated)
+	}
+	if f.Updated == "" {
+		f.Updated = "2019-12-17T00:00:00Z"
+	}
+	return encode(f)
+}
+
+// LastChange is the date of a record's newest update, or its date.
+func LastChange(p *record.Pledge) string {
+	d := p.Date
+	for _, u := range p.Updates {
+		d = max(d, u.Date)
+	}
+	return d
+}
+
+func encode(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	enc := xml.NewEncoder(&buf)
+	enc.Indent("", " ")
+	if err := enc.Encode(v); err != nil {
+		return nil, fmt.Errorf("encoding xml: %w", err)
+	}
+	buf.WriteByte('\n')
+	return buf.Bytes(), nil
+}
+
+// Entry is one address in the sitemap.
+type Entry struct {
+	Loc     string `xml:"loc"`
+	LastMod string `xml:"lastmod,omitempty"`
+}
+
+type urlset struct {
+	XMLName xml.Name `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
+	URLs    []Entry  `xml:"url"`
+}
+
+type sitemapIndex struct {
+	XMLName  xml.Name `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 sitemapindex"`
+	Sitemaps []Entry  `xml:"sitemap"`
+}
+
+// MaxSitemapURLs is the sitemap protocol's limit per file.
+const MaxSitemapURLs = 50000
+
+// Sitemaps returns the sitemap files by site path: sitemap.xml alone, or an
+// index at sitemap.xml with sitemap-1.xml, sitemap-2.xml ... beside it.
+func Sitemaps(entries []Entry, url URLFunc) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	if len(entries) <= MaxSitemapURLs {
+		b, err := encode(urlset{URLs: entries})
+		out["sitemap.xml"] = b
+		return out, err
+	}
+	var idx sitemapIndex
+	for i := 0; i*MaxSitemapURLs < len(entries); i++ {
+		part := entries[i*MaxSitemapURLs : min((i+1)*MaxSitemapURLs, len(entries))]
+		name := fmt.Sprintf("sitemap-%d.xml", i+1)
+		b, err := encode(urlset{URLs: part})
+		if err != nil {
+			return nil, err
+		}
+		out[name] = b
+		last := ""
+		for _, e := range part {
+			last = max(last, e.LastMod)
+		}
+		idx.Sitemaps = append(idx.Sitemaps, Entry{Loc: url("/" + name), LastMod: last})
+	}
+	b, err := encode(idx)
+	out["sitemap.xml"] = b
+	return out, err
+}
+
+// Robots allows everything and names the sitemap.
+func Robots(url URLFunc) []byte {
+	return []byte("User-agent: *\nAllow: /\n\nSitemap: " + url("/sitemap.xml") + "\n")
+}

@@ -1,0 +1,277 @@
+// Package generator builds a pledge site from its sources. Data flows one
+// way:
+//
+//	fs.FS (site.yaml, content/, pledges/, themes/)
+//	  -> load and validate (config, content, record)
+//	  -> model (site)
+//	  -> render (markdown, render, styles, opendata, feeds)
+//	  -> write to a staging folder (output) -> swap into the destination
+//
+// Check runs the first two steps only; Build runs them all and leaves the
+// destination untouched unless every step succeeded.
+package generator
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"pledgesite/generator/config"
+	"pledgesite/generator/content"
+	"pledgesite/generator/diag"
+	"pledgesite/generator/feeds"
+	"pledgesite/generator/history"
+	"pledgesite/generator/markdown"
+	"pledgesite/generator/opendata"
+	"pledgesite/generator/output"
+	"pledgesite/generator/record"
+	"pledgesite/generator/render"
+	"pledgesite/generator/site"
+	"pledgesite/generator/styles"
+)
+
+// Config says what to build and where.
+type Config struct {
+	Source     string // source root folder
+	Dest       string // output folder
+	BaseURL    string // overrides site.yaml's base_url when set
+	SassBinary string // Dart Sass binary; found by styles.FindBinary when empty
+}
+
+// Sources is everything loaded from the source root.
+type Sources struct {
+	FS      fs.FS
+	Config  config.Site
+	Content *content.Set
+	Records []*record.Pledge
+}
+
+// Load reads and checks every source. The returned list holds every
+// problem, sorted by file and line; Sources is usable only when it is empty.
+func Load(fsys fs.FS, baseURL string) (*Sources, diag.List) {
+	cfg, errs := config.Load(fsys)
+	if baseURL != "" {
+		u, err := config.NormalizeBaseURL(baseURL)
+		if err != nil {
+			errs.Add("--base-url", 0, 0, config.RuleConfig, "%v", err)
+		}
+		cfg.BaseURL = u
+	}
+	set, cerrs := content.Load(fsys)
+	recs, rerrs := record.Load(fsys)
+	errs = append(errs, cerrs...)
+	errs = append(errs, rerrs...)
+	errs = append(errs, record.CheckRefs(recs, set.MeasureTitles())...)
+	if cfg.Featured != "" {
+		found := false
+		for _, p := range recs {
+			found = found || (p.ID == cfg.Featured && p.IsMultistakeholder())
+		}
+		if !found {
+			errs.Add(config.File, 0, 0, config.RuleConfig, "featured: no multistakeholder pledge has the id %q", cfg.Featured)
+		}
+	}
+	if _, err := fs.Stat(fsys, path.Join("themes", cfg.Theme, "layouts", "baseof.html")); err != nil {
+		errs.Add(config.File, 0, 0, config.RuleConfig, "theme %q not found: expected themes/%s/layouts/baseof.html", cfg.Theme, cfg.Theme)
+	}
+	return &Sources{FS: fsys, Config: cfg, Content: set, Records: recs}, errs.Sort()
+}
+
+// Stats describes a finished build.
+type Stats struct {
+	Pages    int
+	Files    int
+	Bytes    int64
+	Duration time.Duration
+}
+
+// Build builds the site at cfg.Source into cfg.Dest. On failure the error is
+// a diag.List when the sources are at fault, and cfg.Dest is left as it was.
+func Build(ctx context.Context, cfg Config) (Stats, error) {
+	start := time.Now()
+	var st Stats
+	fsys := os.DirFS(cfg.Source)
+	src, errs := Load(fsys, cfg.BaseURL)
+	if len(errs) > 0 {
+		return st, errs
+	}
+	binary, err := styles.FindBinary(cfg.SassBinary, cfg.Source, ".")
+	if err != nil {
+		return st, err
+	}
+	sass, err := styles.Start(binary)
+	if err != nil {
+		return st, err
+	}
+	defer sass.Close()
+
+	out, err := output.Begin(cfg.Dest)
+	if err != nil {
+		return st, err
+	}
+	w := &countingWriter{dir: out}
+	if err := write(ctx, src, sass, cfg.Source, w); err != nil {
+		_ = out.Abort()
+		return st, err
+	}
+	if err := out.Commit(); err != nil {
+		_ = out.Abort()
+		return st, err
+	}
+	st.Pages, st.Files, st.Bytes = w.pages, int(w.files.Load()), w.bytes.Load()
+	st.Duration = time.Since(start)
+	return st, nil
+}
+
+// write renders the whole site from checked sources into w.
+func write(ctx context.Context, src *Sources, sass *styles.Compiler, root string, w *countingWriter) error {
+	s := site.New(src.Config, src.Content, src.Records)
+	theme := path.Join("themes", src.Config.Theme)
+
+	assets, err := writeAssets(src.FS, theme, sass, w)
+	if err != nil {
+		return err
+	}
+	dates := history.Load(ctx, root)
+	r := render.New(s, markdown.New(), assets, dates.Of)
+	t, terrs := render.LoadTheme(src.FS, theme, r.Funcs())
+	if len(terrs) > 0 {
+		return terrs.Sort()
+	}
+	r.SetTheme(t)
+	jobs, err := r.Jobs()
+	if err != nil {
+		return err
+	}
+	if err := r.Render(jobs, w); err != nil {
+		return err
+	}
+	w.pages = len(jobs)
+	return writeData(s, r, jobs, dates, w)
+}
+
+// writeAssets compiles the stylesheet, fingerprints scripts and copies the
+// theme's static files.
+func writeAssets(fsys fs.FS, theme string, sass *styles.Compiler, w *countingWriter) (render.Assets, error) {
+	a := render.Assets{JS: map[string]string{}}
+	css, errs := sass.Compile(fsys, path.Join(theme, "assets", "scss", "main.scss"))
+	if len(errs) > 0 {
+		return a, errs
+	}
+	a.CSS = "/css/" + fingerprint("main", ".css", []byte(css))
+	if err := w.WriteFile(a.CSS, []byte(css)); err != nil {
+		return a, err
+	}
+	scripts, _ := fs.Glob(fsys, path.Join(theme, "assets", "js", "*.js"))
+	for _, s := range scripts {
+		data, err := fs.ReadFile(fsys, s)
+		if err != nil {
+			return a, err
+		}
+		base := path.Base(s)
+		a.JS[base] = "/js/" + fingerprint(strings.TrimSuffix(base, ".js"), ".js", data)
+		if err := w.WriteFile(a.JS[base], data); err != nil {
+			return a, err
+		}
+	}
+	static := path.Join(theme, "static")
+	err := fs.WalkDir(fsys, static, func(p string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) && p == static {
+			return fs.SkipDir
+		}
+		if err != nil || d.IsDir() || d.Type()&fs.ModeSymlink != 0 {
+			return err
+		}
+		data, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		return w.WriteFile(strings.TrimPrefix(p, static+"/"), data)
+	})
+	return a, err
+}
+
+func fingerprint(stem, ext string, data []byte) string {
+	sum := sha256.Sum256(data)
+	return stem + "." + hex.EncodeToString(sum[:])[:10] + ext
+}
+
+// writeData writes the open data, the feed, the sitemap and robots.txt.
+func writeData(s *site.Site, r *render.Renderer, jobs []render.Job, dates *history.Dates, w *countingWriter) error {
+	abs := r.Abs
+	files := map[string]func() ([]byte, error){
+		"data/pledges.json":  func() ([]byte, error) { return opendata.PledgesJSON(s, abs) },
+		"data/pledges.csv":   func() ([]byte, error) { return opendata.PledgesCSV(s, abs) },
+		"data/measures.json": func() ([]byte, error) { return opendata.MeasuresJSON(s, abs) },
+		"feed.xml":           func() ([]byte, error) { return feeds.Atom(s.Config.Title, s.Config.Language, s.Records, abs) },
+		"robots.txt":         func() ([]byte, error) { return feeds.Robots(abs), nil },
+	}
+	for name, f := range files {
+		data, err := f()
+		if err != nil {
+			return fmt.Errorf("writing %s: %w", name, err)
+		}
+		if err := w.WriteFile(name, data); err != nil {
+			return err
+		}
+	}
+	var entries []feeds.Entry
+	for _, j := range jobs {
+		if j.Page.Kind == "404" {
+			continue
+		}
+		entries = append(entries, feeds.Entry{Loc: abs(j.Page.URL), LastMod: lastMod(j.Page, dates)})
+	}
+	maps, err := feeds.Sitemaps(entries, abs)
+	if err != nil {
+		return err
+	}
+	for name, data := range maps {
+		if err := w.WriteFile(name, data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// lastMod is when a page's sources last changed: the record or Markdown
+// file; list pages take the newest record they show.
+func lastMod(p *render.Page, dates *history.Dates) string {
+	switch {
+	case p.Record != nil && p.Kind != "home":
+		return dates.Of(p.Record.Path)
+	case p.Source != nil:
+		return dates.Of(p.Source.Path)
+	}
+	d := ""
+	for _, rec := range p.Records {
+		d = max(d, dates.Of(rec.Path))
+	}
+	return d
+}
+
+// countingWriter counts what is written, for the build summary. Pages are
+// written from several goroutines, hence the atomics.
+type countingWriter struct {
+	dir   *output.Dir
+	pages int
+	files atomic.Int64
+	bytes atomic.Int64
+}
+
+func (c *countingWriter) WriteFile(name string, data []byte) error {
+	if err := c.dir.WriteFile(name, data); err != nil {
+		return err
+	}
+	c.files.Add(1)
+	c.bytes.Add(int64(len(data)))
+	return nil
+}

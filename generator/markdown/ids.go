@@ -1,0 +1,55 @@
+package markdown
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/yuin/goldmark/ast"
+)
+
+// ids makes heading ids that are unique within a page, including the ids
+// the page template reserves, and that hold only ASCII letters, digits and
+// hyphens so they are safe in URLs and CSS selectors.
+type ids struct {
+	used map[string]bool
+}
+
+func newIDs(reserved []string) *ids {
+	used := map[string]bool{}
+	for _, r := range reserved {
+		used[r] = true
+	}
+	return &ids{used: used}
+}
+
+func (s *ids) Generate(value []byte, _ ast.NodeKind) []byte {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(string(value)) {
+		switch {
+		case r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			b.WriteRune(r)
+			dash = false
+		case !dash && b.Len() > 0:
+			b.WriteByte('-')
+			dash = true
+		}
+		if b.Len() >= 60 {
+			break
+		}
+	}
+	base := strings.TrimRight(b.String(), "-")
+	if base == "" || base[0] >= '0' && base[0] <= '9' {
+		base = "section-" + base
+		base = strings.TrimRight(base, "-")
+	}
+	id := base
+	for i := 1; s.used[id]; i++ {
+		id = base + "-" + strconv.Itoa(i)
+	}
+	s.used[id] = true
+	return []byte(id)
+}
+
+func (s *ids) Put(value []byte) { s.used[string(value)] = true }

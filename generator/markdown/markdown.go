@@ -1,0 +1,197 @@
+// Package markdown renders the Markdown of guidance pages and of
+// contributor-written record fields to HTML that is safe to embed.
+//
+// One goldmark instance is configured once (CommonMark plus GFM tables,
+// strikethrough and autolinks) and extended with an AST transformer that
+//   - drops raw HTML (goldmark's default, kept by never enabling Unsafe),
+//   - turns links with schemes other than http, https and mailto into plain
+//     text, so "javascript:" never reaches a page as a link,
+//   - prefixes site-absolute links ("/guidance/") with the site's base path,
+//     so pages work when the site is hosted under a sub-path,
+//   - marks external links rel="noopener noreferrer",
+//   - shifts headings down so a contributor's "# Title" cannot compete with
+//     the page's own h1,
+//   - turns images from other hosts into links, as the site's content
+//     security policy allows only its own images.
+package markdown
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"net/url"
+	"strings"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// Options are the per-document settings.
+type Options struct {
+	// BasePath is the path the site is served under, such as "/" or "/sub/".
+	BasePath string
+	// MinHeading is the highest heading level the document may use; levels
+	// are shifted down to start there (2 for a page body under the h1).
+	MinHeading int
+	// ReservedIDs are element ids the page template already uses, which
+	// heading ids must not repeat.
+	ReservedIDs []string
+}
+
+// Renderer renders Markdown. It is safe for concurrent use.
+type Renderer struct {
+	md goldmark.Markdown
+}
+
+var optionsKey = parser.NewContextKey()
+
+// New returns a Renderer configured once for the whole build.
+func New() *Renderer {
+	md := goldmark.New(
+		goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.Linkify),
+		goldmark.WithParserOptions(
+			parser.WithAutoHeadingID(),
+			parser.WithASTTransformers(util.Prioritized(transformer{}, 100)),
+		),
+	)
+	return &Renderer{md: md}
+}
+
+// Render converts src to HTML.
+func (r *Renderer) Render(src []byte, opt Options) (template.HTML, error) {
+	if opt.BasePath == "" {
+		opt.BasePath = "/"
+	}
+	if opt.MinHeading < 1 {
+		opt.MinHeading = 1
+	}
+	ctx := parser.NewContext(parser.WithIDs(newIDs(opt.ReservedIDs)))
+	ctx.Set(optionsKey, opt)
+	var buf bytes.Buffer
+	if err := r.md.Convert(src, &buf, parser.WithContext(ctx)); err != nil {
+		return "", fmt.Errorf("rendering markdown: %w", err)
+	}
+	return template.HTML(buf.String()), nil //nolint:gosec // goldmark escapes text and omits raw HTML.
+}
+
+type transformer struct{}
+
+func (transformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	opt, _ := pc.Get(optionsKey).(Options)
+	src := reader.Source()
+	// Collect first: replacing nodes while walking would skip siblings.
+	var nodes []ast.Node
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if entering {
+			switch n.Kind() {
+			case ast.KindHeading, ast.KindLink, ast.KindAutoLink, ast.KindImage:
+				nodes = append(nodes, n)
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	// Shift every heading by the same amount so the outline keeps its shape.
+	top := 7
+	for _, n := range nodes {
+		if h, ok := n.(*ast.Heading); ok {
+			top = min(top, h.Level)
+		}
+	}
+	shift := max(0, opt.MinHeading-top)
+	for _, n := range nodes {
+		switch n := n.(type) {
+		case *ast.Heading:
+			n.Level = min(n.Level+shift, 6)
+		case *ast.Link:
+			dest, ok := safeURL(string(n.Destination), opt.BasePath)
+			if !ok {
+				unwrap(n)
+				continue
+			}
+			n.Destination = []byte(dest)
+			if isExternal(dest) {
+				n.SetAttributeString("rel", []byte("noopener noreferrer"))
+			}
+		case *ast.AutoLink:
+			u := string(n.URL(src))
+			if n.AutoLinkType == ast.AutoLinkEmail {
+				continue
+			}
+			if _, ok := safeURL(u, opt.BasePath); !ok {
+				n.Parent().ReplaceChild(n.Parent(), n, ast.NewString(n.Label(src)))
+				continue
+			}
+			n.SetAttributeString("rel", []byte("noopener noreferrer"))
+		case *ast.Image:
+			dest, ok := safeURL(string(n.Destination), opt.BasePath)
+			if ok && !isExternal(dest) && !strings.HasPrefix(dest, "mailto:") {
+				n.Destination = []byte(dest)
+				continue
+			}
+			// Keep the alt text readable, as a link when the address is safe.
+			if ok {
+				link := ast.NewLink()
+				link.Destination = []byte(dest)
+				link.SetAttributeString("rel", []byte("noopener noreferrer"))
+				moveChildren(n, link)
+				n.Parent().ReplaceChild(n.Parent(), n, link)
+			} else {
+				unwrap(n)
+			}
+		}
+	}
+}
+
+// safeURL checks a link destination and rewrites site-absolute paths under
+// the base path. Relative links and fragments are kept as written.
+func safeURL(dest, base string) (string, bool) {
+	u, err := url.Parse(strings.TrimSpace(dest))
+	if err != nil {
+		return "", false
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "http", "https":
+		if u.Host == "" {
+			return "", false
+		}
+		return u.String(), true
+	case "mailto":
+		return u.String(), true
+	case "":
+		if u.Host != "" { // "//host/path" is another site
+			return "", false
+		}
+		if strings.HasPrefix(u.Path, "/") {
+			u.Path = strings.TrimSuffix(base, "/") + u.Path
+		}
+		return u.String(), true
+	}
+	return "", false
+}
+
+func isExternal(dest string) bool {
+	return strings.HasPrefix(dest, "http://") || strings.HasPrefix(dest, "https://")
+}
+
+// unwrap replaces n by its children, keeping the text.
+func unwrap(n ast.Node) {
+	parent := n.Parent()
+	for c := n.FirstChild(); c != nil; {
+		next := c.NextSibling()
+		parent.InsertBefore(parent, n, c)
+		c = next
+	}
+	parent.RemoveChild(parent, n)
+}
+
+func moveChildren(from, to ast.Node) {
+	for c := from.FirstChild(); c != nil; {
+		next := c.NextSibling()
+		to.AppendChild(to, c)
+		c = next
+	}
+}

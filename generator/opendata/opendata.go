@@ -1,0 +1,171 @@
+// Package opendata writes the catalogue as open data: every record as JSON
+// (with derived fields such as regions and page URL), one CSV row per
+// record with lists joined by ";", and the guidance measures as JSON.
+//
+// The field names are the record format's, so the data reads like the
+// sources and a change to the format shows up in both.
+package opendata
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"pledgesite/generator/record"
+	"pledgesite/generator/site"
+)
+
+// Pledge is a record with the fields derived from it.
+type Pledge struct {
+	*record.Pledge
+	Regions        []string `json:"regions,omitempty"`
+	IsContribution bool     `json:"is_contribution"`
+	URL            string   `json:"url"`
+	Source         string   `json:"source"`
+}
+
+// Measure is one guidance measure.
+type Measure struct {
+	ID      string `json:"id"`
+	Area    string `json:"area"`
+	Title   string `json:"title"`
+	Summary string `json:"summary,omitempty"`
+	URL     string `json:"url"`
+	Pledges int    `json:"pledges"`
+}
+
+// URLFunc turns a site path into the URL published in the data.
+type URLFunc func(sitePath string) string
+
+// PledgesJSON returns every record, newest first.
+func PledgesJSON(s *site.Site, url URLFunc) ([]byte, error) {
+	out := make([]Pledge, len(s.Records))
+	for i, p := range s.Records {
+		out[i] = Pledge{Pledge: p, Regions: site.Regions(p), IsContribution: p.IsContribution(),
+			URL: url("/pledges/" + p.ID + "/"), Source: p.Path}
+	}
+	return marshal(out)
+}
+
+// MeasuresJSON returns the measures in guidance order.
+func MeasuresJSON(s *site.Site, url URLFunc) ([]byte, error) {
+	out := make([]Measure, 0, len(s.Content.Measures))
+	for _, m := range s.Content.Measures {
+		out = append(out, Measure{ID: m.Measure, Area: m.Area, Title: m.Title, Summary: m.Summary,
+			URL: url(m.URL), Pledges: len(s.ByMeasure[m.Measure])})
+	}
+	return marshal(out)
+}
+
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", " ")
+	enc.SetEscapeHTML(true)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// csvColumns are the CSV header; each reads one value off a record.
+var csvColumns = []struct {
+	name  string
+	value func(p *record.Pledge) string
+}{
+	{"id", func(p *record.Pledge) string { return p.ID }},
+	{"kind", func(p *record.Pledge) string { return p.Kind }},
+	{"title", func(p *record.Pledge) string { return p.Title }},
+	{"summary", func(p *record.Pledge) string { return p.Summary }},
+	{"entity_name", func(p *record.Pledge) string { return p.Entity.Name }},
+	{"entity_type", func(p *record.Pledge) string { return p.Entity.Type }},
+	{"entity_country", func(p *record.Pledge) string { return p.Entity.Country }},
+	{"partners", func(p *record.Pledge) string { return names(p.Partners) }},
+	{"pledge_type", func(p *record.Pledge) string { return p.PledgeType }},
+	{"matches", func(p *record.Pledge) string { return join(p.Matches) }},
+	{"contributes_to", func(p *record.Pledge) string { return join(p.ContributesTo) }},
+	{"measures", func(p *record.Pledge) string { return join(p.Measures) }},
+	{"forum", func(p *record.Pledge) string { return p.Forum }},
+	{"date", func(p *record.Pledge) string { return p.Date }},
+	{"status", func(p *record.Pledge) string { return p.Status }},
+	{"support", func(p *record.Pledge) string { return join(p.Support) }},
+	{"financial_amount", func(p *record.Pledge) string {
+		if p.Financial == nil {
+			return ""
+		}
+		return strconv.FormatFloat(p.Financial.Amount, 'f', -1, 64)
+	}},
+	{"financial_currency", func(p *record.Pledge) string {
+		if p.Financial == nil {
+			return ""
+		}
+		return p.Financial.Currency
+	}},
+	{"countries", func(p *record.Pledge) string { return join(p.Countries) }},
+	{"regions", func(p *record.Pledge) string { return join(site.Regions(p)) }},
+	{"target_groups", func(p *record.Pledge) string { return join(p.TargetGroups) }},
+	{"gcr_objectives", func(p *record.Pledge) string { return joinInts(p.GCRObjectives) }},
+	{"sdg_targets", func(p *record.Pledge) string { return join(p.SDGTargets) }},
+	{"gcm_objectives", func(p *record.Pledge) string { return joinInts(p.GCMObjectives) }},
+	{"hlom_recommendations", func(p *record.Pledge) string { return joinInts(p.HLOMRecommendations) }},
+	{"latest_update", func(p *record.Pledge) string {
+		if len(p.Updates) == 0 {
+			return ""
+		}
+		return p.Updates[len(p.Updates)-1].Date
+	}},
+}
+
+// PledgesCSV returns one row per record, newest first. Cells that a
+// spreadsheet would run as a formula are prefixed with an apostrophe.
+func PledgesCSV(s *site.Site, url URLFunc) ([]byte, error) {
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	header := make([]string, 0, len(csvColumns)+1)
+	for _, c := range csvColumns {
+		header = append(header, c.name)
+	}
+	if err := w.Write(append(header, "url")); err != nil {
+		return nil, err
+	}
+	row := make([]string, len(csvColumns)+1)
+	for _, p := range s.Records {
+		for i, c := range csvColumns {
+			row[i] = defuse(c.value(p))
+		}
+		row[len(csvColumns)] = url("/pledges/" + p.ID + "/")
+		if err := w.Write(row); err != nil {
+			return nil, err
+		}
+	}
+	w.Flush()
+	return buf.Bytes(), w.Error()
+}
+
+// defuse keeps contributor text from being run as a spreadsheet formula.
+func defuse(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+func join(v []string) string { return strings.Join(v, ";") }
+
+func joinInts(v []int) string {
+	s := make([]string, len(v))
+	for i, n := range v {
+		s[i] = strconv.Itoa(n)
+	}
+	return join(s)
+}
+
+func names(es []record.Entity) string {
+	s := make([]string, len(es))
+	for i, e := range es {
+		s[i] = e.Name
+	}
+	return join(s)
+}

@@ -1,0 +1,656 @@
+package record
+
+import (
+	"fmt"
+	"net/mail"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+
+	"pledgesite/generator/diag"
+	"pledgesite/generator/vocab"
+	"pledgesite/generator/yamlsrc"
+)
+
+// Rule names, stable for the JSON output of `pledgesite check`.
+const (
+	RuleRequired     = "required"
+	RuleType         = "type"
+	RuleEnum         = "enum"
+	RuleIDFormat     = "id-format"
+	RuleIDFile       = "id-filename"
+	RuleTooLong      = "too-long"
+	RuleDate         = "date"
+	RuleCountry      = "country"
+	RuleCurrency     = "currency"
+	RuleAmount       = "amount"
+	RuleFinancial    = "financial"
+	RuleKindField    = "kind-field"
+	RuleURL          = "url"
+	RuleEmail        = "email"
+	RuleSDGTarget    = "sdg-target"
+	RuleRange        = "range"
+	RuleDuplicate    = "duplicate-value"
+	RuleMatches      = "matches"
+	RulePartners     = "partners"
+	RuleUpdate       = "update"
+	RuleDuplicateID  = "duplicate-id"
+	RuleUnknownRef   = "unknown-ref"
+	RuleUnknownMeas  = "unknown-measure"
+	RuleFile         = "file"
+	RuleMultiline    = "multiline"
+	RuleEmptyList    = "empty-list"
+	RuleControlChars = "control-character"
+)
+
+// Limits on text fields, in characters.
+const (
+	MaxIDLen          = 64
+	MaxTitleLen       = 200
+	MaxSummaryLen     = 600
+	MaxNameLen        = 200
+	MaxDescriptionLen = 20000
+	MaxUpdateLen      = 2000
+	MaxListLen        = 200
+)
+
+// IDPattern is the form of a record id, which is also its file name and
+// its URL segment, so it can never hold a path separator or a dot.
+var IDPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+var sdgPattern = regexp.MustCompile(`^([1-9][0-9]?)\.([1-9][0-9]?|[a-c])$`)
+
+var commonFields = []string{
+	"id", "kind", "title", "summary", "description",
+	"entity", "partners", "pledge_type", "matches", "contributes_to", "measures",
+	"forum", "date",
+	"countries", "target_groups", "gcr_objectives", "sdg_targets", "gcm_objectives", "hlom_recommendations",
+	"updates", "links", "contact",
+}
+
+var pledgeFields = []string{"status", "support", "financial"}
+
+var multistakeholderFields = []string{"key_outcome", "leads", "supporters"}
+
+// AllFields returns every field name a record may have, in the order the
+// template and the schema list them.
+func AllFields() []string {
+	out := append([]string{}, commonFields...)
+	out = append(out, pledgeFields...)
+	return append(out, multistakeholderFields...)
+}
+
+var entityFields = []string{"name", "type", "country"}
+
+// Decode parses and checks one record file. path is the file's path relative
+// to the source root; the id must equal the file's base name. The record is
+// returned even when there are problems, as far as it could be read, so that
+// cross-record checks can still run on it.
+func Decode(path string, data []byte) (*Pledge, diag.List) {
+	root, errs := yamlsrc.Parse(path, data)
+	if root == nil {
+		return nil, errs
+	}
+	d := &decoder{path: path, p: &Pledge{Path: path, Pos: map[string]Pos{}}}
+	d.record(root, fileID(path))
+	return d.p, d.errs
+}
+
+func fileID(path string) string {
+	base := path[strings.LastIndexByte(path, '/')+1:]
+	return strings.TrimSuffix(base, ".yaml")
+}
+
+type decoder struct {
+	path string
+	p    *Pledge
+	errs diag.List
+}
+
+func (d *decoder) errorf(n *yaml.Node, rule, format string, args ...any) {
+	if n == nil {
+		n = &yaml.Node{Line: 1, Column: 1}
+	}
+	d.errs = append(d.errs, yamlsrc.Errorf(d.path, n, rule, format, args...))
+}
+
+func (d *decoder) record(root *yaml.Node, wantID string) {
+	f := yamlsrc.Fields(d.path, root, AllFields(), "", &d.errs)
+	p := d.p
+
+	if n := d.required(root, f, "id"); n != nil {
+		p.ID = d.text(n, "id", MaxIDLen)
+		p.Pos["id"] = Pos{n.Line, n.Column}
+		switch {
+		case !IDPattern.MatchString(p.ID):
+			d.errorf(n, RuleIDFormat, "id %q is not a valid id: use lowercase letters, digits and single hyphens, such as \"ngo-safe-routes-2023\"", p.ID)
+		case p.ID != wantID:
+			d.errorf(n, RuleIDFile, "id %q does not match the file name %q: rename the file to %q or change the id", p.ID, wantID+".yaml", p.ID+".yaml")
+		}
+	}
+	if n := d.required(root, f, "kind"); n != nil {
+		p.Kind = d.enum(n, "kind", vocab.Kinds)
+	}
+	if n := d.required(root, f, "title"); n != nil {
+		p.Title = d.line(n, "title", MaxTitleLen)
+	}
+	if n := d.required(root, f, "summary"); n != nil {
+		p.Summary = d.text(n, "summary", MaxSummaryLen)
+	}
+	if n := d.optional(f, "description"); n != nil {
+		p.Description = d.text(n, "description", MaxDescriptionLen)
+	}
+	if n := d.required(root, f, "entity"); n != nil {
+		p.Entity = d.entity(n, "entity")
+	}
+	if n := d.optional(f, "partners"); n != nil {
+		p.Partners = d.entities(n, "partners")
+	}
+	p.PledgeType = "individual"
+	if n := d.optional(f, "pledge_type"); n != nil {
+		p.PledgeType = d.enum(n, "pledge_type", vocab.PledgeTypes)
+	}
+	if n := d.optional(f, "matches"); n != nil {
+		p.Matches = d.ids(n, "matches")
+	}
+	if n := d.optional(f, "contributes_to"); n != nil {
+		p.ContributesTo = d.ids(n, "contributes_to")
+	}
+	if n := d.optional(f, "measures"); n != nil {
+		p.Measures = d.ids(n, "measures")
+	}
+	if n := d.required(root, f, "forum"); n != nil {
+		p.Forum = d.enum(n, "forum", vocab.Forums)
+	}
+	if n := d.required(root, f, "date"); n != nil {
+		p.Date = d.date(n, "date")
+	}
+	if n := d.optional(f, "countries"); n != nil {
+		p.Countries = d.list(n, "countries", d.country)
+	}
+	if n := d.optional(f, "target_groups"); n != nil {
+		p.TargetGroups = d.list(n, "target_groups", func(n *yaml.Node, field string) string {
+			return d.enum(n, field, vocab.TargetGroups)
+		})
+	}
+	if n := d.optional(f, "gcr_objectives"); n != nil {
+		p.GCRObjectives = d.numbers(n, "gcr_objectives", len(vocab.GCRObjectives))
+	}
+	if n := d.optional(f, "sdg_targets"); n != nil {
+		p.SDGTargets = d.list(n, "sdg_targets", d.sdgTarget)
+	}
+	if n := d.optional(f, "gcm_objectives"); n != nil {
+		p.GCMObjectives = d.numbers(n, "gcm_objectives", len(vocab.GCMObjectives))
+	}
+	if n := d.optional(f, "hlom_recommendations"); n != nil {
+		p.HLOMRecommendations = d.numbers(n, "hlom_recommendations", len(vocab.HLOMRecommendations))
+	}
+	if n := d.optional(f, "updates"); n != nil {
+		p.Updates = d.updates(n)
+	}
+	if n := d.optional(f, "links"); n != nil {
+		p.Links = d.links(n)
+	}
+	if n := d.optional(f, "contact"); n != nil {
+		p.Contact = d.contact(n)
+	}
+
+	switch p.Kind {
+	case KindPledge:
+		d.notFor(f, multistakeholderFields, KindPledge)
+		if n := d.required(root, f, "status"); n != nil {
+			p.Status = d.enum(n, "status", vocab.Statuses)
+		}
+		if n := d.required(root, f, "support"); n != nil {
+			p.Support = d.list(n, "support", func(n *yaml.Node, field string) string {
+				return d.enum(n, field, vocab.SupportTypes)
+			})
+			if len(p.Support) == 0 && n.Kind == yaml.SequenceNode {
+				d.errorf(n, RuleEmptyList, "support must name at least one type of support%s", yamlsrc.Hint("", vocab.Values(vocab.SupportTypes)))
+			}
+		}
+		d.financial(f, root)
+	case KindMultistakeholder:
+		d.notFor(f, pledgeFields, KindMultistakeholder)
+		if n := d.optional(f, "key_outcome"); n != nil {
+			p.KeyOutcome = d.text(n, "key_outcome", MaxDescriptionLen)
+		}
+		if n := d.optional(f, "leads"); n != nil {
+			p.Leads = d.entities(n, "leads")
+		}
+		if n := d.optional(f, "supporters"); n != nil {
+			p.Supporters = d.entities(n, "supporters")
+		}
+	}
+	d.pledgeType(f)
+	d.updateOrder(f)
+}
+
+// notFor reports fields that belong to the other kind of record.
+func (d *decoder) notFor(f map[string]yamlsrc.Field, fields []string, kind string) {
+	for _, name := range fields {
+		if fl, ok := f[name]; ok {
+			other := KindMultistakeholder
+			if kind == KindMultistakeholder {
+				other = KindPledge
+			}
+			d.errorf(fl.Key, RuleKindField, "field %q is only used with kind: %s, and this record is kind: %s", name, other, kind)
+		}
+	}
+}
+
+func (d *decoder) financial(f map[string]yamlsrc.Field, root *yaml.Node) {
+	p := d.p
+	hasFinancial := false
+	for _, s := range p.Support {
+		hasFinancial = hasFinancial || s == "financial"
+	}
+	fl, ok := f["financial"]
+	switch {
+	case !ok && hasFinancial:
+		at := root
+		if s, ok := f["support"]; ok {
+			at = s.Key
+		}
+		d.errorf(at, RuleFinancial, "support includes \"financial\", so the record needs a financial field with amount and currency")
+		return
+	case ok && !hasFinancial && len(p.Support) > 0:
+		d.errorf(fl.Key, RuleFinancial, "financial is given but support does not include \"financial\": add it to support or remove financial")
+	}
+	if !ok || isNull(fl.Value) {
+		if ok && hasFinancial {
+			d.errorf(fl.Value, RuleRequired, "financial needs amount and currency")
+		}
+		return
+	}
+	n := fl.Value
+	if !d.isMapping(n, "financial") {
+		return
+	}
+	ff := yamlsrc.Fields(d.path, n, []string{"amount", "currency"}, "financial.", &d.errs)
+	fin := &Financial{}
+	if a := d.required(n, ff, "amount"); a != nil {
+		v, err := strconv.ParseFloat(a.Value, 64)
+		if a.Kind != yaml.ScalarNode || (a.ShortTag() != "!!int" && a.ShortTag() != "!!float") || err != nil {
+			d.errorf(a, RuleAmount, "financial.amount must be a number such as 250000, found %s", yamlsrc.Describe(a))
+		} else if v <= 0 || v > 1e13 {
+			d.errorf(a, RuleAmount, "financial.amount must be greater than 0 and realistic, found %s", a.Value)
+		} else {
+			fin.Amount = v
+		}
+	}
+	if c := d.required(n, ff, "currency"); c != nil {
+		code := d.scalar(c, "financial.currency")
+		if code != "" && !vocab.Has(vocab.Currencies(), code) {
+			d.errorf(c, RuleCurrency, "financial.currency %q is not an ISO 4217 currency code%s", code, yamlsrc.Hint(code, vocab.Values(vocab.Currencies())))
+		} else {
+			fin.Currency = code
+		}
+	}
+	p.Financial = fin
+}
+
+func (d *decoder) pledgeType(f map[string]yamlsrc.Field) {
+	p := d.p
+	at := func(name string) *yaml.Node {
+		if fl, ok := f[name]; ok {
+			return fl.Key
+		}
+		return nil
+	}
+	switch p.PledgeType {
+	case "matching":
+		if len(p.Matches) == 0 {
+			n := at("matches")
+			if n == nil {
+				n = at("pledge_type")
+			}
+			d.errorf(n, RuleMatches, "pledge_type: matching needs matches, the ids of the pledges it matches")
+		}
+	case "joint":
+		if len(p.Partners) == 0 {
+			d.errorf(at("pledge_type"), RulePartners, "pledge_type: joint needs at least one entry in partners")
+		}
+	}
+	if p.PledgeType != "matching" && len(p.Matches) > 0 {
+		d.errorf(at("matches"), RuleMatches, "matches is only used with pledge_type: matching")
+	}
+}
+
+// updateOrder checks that progress reports follow the pledge date.
+func (d *decoder) updateOrder(f map[string]yamlsrc.Field) {
+	fl, ok := f["updates"]
+	if !ok || fl.Value.Kind != yaml.SequenceNode || d.p.Date == "" {
+		return
+	}
+	for i, u := range d.p.Updates {
+		if u.Date != "" && u.Date < d.p.Date && i < len(fl.Value.Content) {
+			if dn := childValue(fl.Value.Content[i], "date"); dn != nil {
+				d.errorf(dn, RuleUpdate, "update date %s is before the pledge date %s", u.Date, d.p.Date)
+			}
+		}
+	}
+}
+
+func childValue(m *yaml.Node, key string) *yaml.Node {
+	if m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// required returns the value of a field, or reports it missing. A missing
+// field is reported at the mapping that should hold it.
+func (d *decoder) required(m *yaml.Node, f map[string]yamlsrc.Field, name string) *yaml.Node {
+	fl, ok := f[name]
+	if !ok {
+		d.errs = append(d.errs, diag.Diagnostic{Path: d.path, Line: m.Line, Col: m.Column, Rule: RuleRequired,
+			Message: fmt.Sprintf("missing required field %q", name)})
+		return nil
+	}
+	if isNull(fl.Value) {
+		d.errorf(fl.Key, RuleRequired, "required field %q is empty", name)
+		return nil
+	}
+	return fl.Value
+}
+
+func (d *decoder) optional(f map[string]yamlsrc.Field, name string) *yaml.Node {
+	fl, ok := f[name]
+	if !ok || isNull(fl.Value) {
+		return nil
+	}
+	return fl.Value
+}
+
+func isNull(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" && (n.Value == "" || n.Value == "~" || n.Value == "null")
+}
+
+// scalar returns a scalar's text or reports the wrong shape.
+func (d *decoder) scalar(n *yaml.Node, field string) string {
+	if n.Kind != yaml.ScalarNode {
+		d.errorf(n, RuleType, "%s must be a single value, found %s", field, yamlsrc.Describe(n))
+		return ""
+	}
+	return n.Value
+}
+
+// text returns a string field, checking its length and for control
+// characters that would corrupt pages and feeds.
+func (d *decoder) text(n *yaml.Node, field string, maxLen int) string {
+	s := d.scalar(n, field)
+	if c := utf8.RuneCountInString(s); c > maxLen {
+		d.errorf(n, RuleTooLong, "%s is %d characters long; the limit is %d", field, c, maxLen)
+		return s
+	}
+	for _, r := range s {
+		if r < 0x20 && r != '\n' && r != '\t' || r == 0x7f {
+			d.errorf(n, RuleControlChars, "%s contains the control character %U", field, r)
+			break
+		}
+	}
+	return s
+}
+
+// line is text that must fit on one line, such as a title or a name.
+func (d *decoder) line(n *yaml.Node, field string, maxLen int) string {
+	s := d.text(n, field, maxLen)
+	if strings.ContainsAny(strings.TrimRight(s, "\n"), "\n") {
+		d.errorf(n, RuleMultiline, "%s must be a single line", field)
+	}
+	return strings.TrimSpace(s)
+}
+
+func (d *decoder) enum(n *yaml.Node, field string, terms []vocab.Term) string {
+	s := d.scalar(n, field)
+	if n.Kind != yaml.ScalarNode {
+		return ""
+	}
+	if !vocab.Has(terms, s) {
+		d.errorf(n, RuleEnum, "%s: %q is not a valid value%s", field, s, yamlsrc.Hint(s, vocab.Values(terms)))
+		return ""
+	}
+	return s
+}
+
+func (d *decoder) date(n *yaml.Node, field string) string {
+	s := d.scalar(n, field)
+	if n.Kind != yaml.ScalarNode {
+		return ""
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil || t.Year() < 1990 || t.Year() > 2100 {
+		d.errorf(n, RuleDate, "%s: %q is not a real date in the form YYYY-MM-DD", field, s)
+		return ""
+	}
+	return s
+}
+
+func (d *decoder) country(n *yaml.Node, field string) string {
+	s := d.scalar(n, field)
+	if n.Kind != yaml.ScalarNode {
+		return ""
+	}
+	if _, ok := vocab.LookupCountry(s); !ok {
+		hint := yamlsrc.Hint(strings.ToUpper(s), vocab.CountryCodes())
+		if _, ok := vocab.LookupCountry(strings.ToUpper(s)); ok {
+			hint = fmt.Sprintf(" (did you mean %q?)", strings.ToUpper(s))
+		}
+		d.errorf(n, RuleCountry, "%s: %q is not an ISO 3166-1 alpha-3 country code such as \"KEN\"%s", field, s, hint)
+		return ""
+	}
+	return s
+}
+
+func (d *decoder) sdgTarget(n *yaml.Node, field string) string {
+	s := d.scalar(n, field)
+	if n.Kind != yaml.ScalarNode {
+		return ""
+	}
+	m := sdgPattern.FindStringSubmatch(s)
+	if m == nil {
+		d.errorf(n, RuleSDGTarget, "%s: %q is not an SDG target: write it as a quoted goal and target such as \"16.2\"", field, s)
+		return ""
+	}
+	if g, _ := strconv.Atoi(m[1]); g < 1 || g > len(vocab.SDGGoals) {
+		d.errorf(n, RuleSDGTarget, "%s: %q names goal %d, but the SDGs are numbered 1 to %d", field, s, g, len(vocab.SDGGoals))
+		return ""
+	}
+	return s
+}
+
+func (d *decoder) isMapping(n *yaml.Node, field string) bool {
+	if n.Kind != yaml.MappingNode {
+		d.errorf(n, RuleType, "%s must be a mapping of fields, found %s", field, yamlsrc.Describe(n))
+		return false
+	}
+	return true
+}
+
+func (d *decoder) seq(n *yaml.Node, field string) bool {
+	if n.Kind != yaml.SequenceNode {
+		d.errorf(n, RuleType, "%s must be a list (one \"- item\" per line, or [a, b]), found %s", field, yamlsrc.Describe(n))
+		return false
+	}
+	if len(n.Content) > MaxListLen {
+		d.errorf(n, RuleTooLong, "%s has %d items; the limit is %d", field, len(n.Content), MaxListLen)
+		return false
+	}
+	return true
+}
+
+// list decodes a list of scalars with item, dropping invalid and repeated
+// items (repeats are reported).
+func (d *decoder) list(n *yaml.Node, field string, item func(*yaml.Node, string) string) []string {
+	if !d.seq(n, field) {
+		return nil
+	}
+	var out []string
+	seen := map[string]bool{}
+	for i, c := range n.Content {
+		v := item(c, fmt.Sprintf("%s[%d]", field, i))
+		if v == "" {
+			continue
+		}
+		if seen[v] {
+			d.errorf(c, RuleDuplicate, "%s lists %q twice", field, v)
+			continue
+		}
+		seen[v] = true
+		d.p.Pos[fmt.Sprintf("%s[%d]", field, len(out))] = Pos{c.Line, c.Column}
+		out = append(out, v)
+	}
+	return out
+}
+
+// ids decodes a list of record or measure ids; whether they exist is
+// checked across the catalogue by CheckRefs.
+func (d *decoder) ids(n *yaml.Node, field string) []string {
+	return d.list(n, field, func(c *yaml.Node, f string) string {
+		s := d.scalar(c, f)
+		if c.Kind == yaml.ScalarNode && !IDPattern.MatchString(s) {
+			d.errorf(c, RuleIDFormat, "%s: %q is not a valid id", field, s)
+			return ""
+		}
+		return s
+	})
+}
+
+func (d *decoder) numbers(n *yaml.Node, field string, maxN int) []int {
+	vals := d.list(n, field, func(c *yaml.Node, f string) string {
+		s := d.scalar(c, f)
+		if c.Kind != yaml.ScalarNode {
+			return ""
+		}
+		v, err := strconv.Atoi(s)
+		if err != nil || c.ShortTag() != "!!int" || v < 1 || v > maxN {
+			d.errorf(c, RuleRange, "%s: %q is not a whole number from 1 to %d", field, s, maxN)
+			return ""
+		}
+		return strconv.Itoa(v)
+	})
+	out := make([]int, len(vals))
+	for i, v := range vals {
+		out[i], _ = strconv.Atoi(v)
+	}
+	return out
+}
+
+func (d *decoder) entity(n *yaml.Node, field string) Entity {
+	var e Entity
+	if !d.isMapping(n, field) {
+		return e
+	}
+	f := yamlsrc.Fields(d.path, n, entityFields, field+".", &d.errs)
+	if v := d.required(n, f, "name"); v != nil {
+		e.Name = d.line(v, field+".name", MaxNameLen)
+	}
+	if v := d.required(n, f, "type"); v != nil {
+		e.Type = d.enum(v, field+".type", vocab.StakeholderTypes)
+	}
+	if v := d.optional(f, "country"); v != nil {
+		e.Country = d.country(v, field+".country")
+	}
+	return e
+}
+
+func (d *decoder) entities(n *yaml.Node, field string) []Entity {
+	if !d.seq(n, field) {
+		return nil
+	}
+	out := make([]Entity, 0, len(n.Content))
+	for i, c := range n.Content {
+		out = append(out, d.entity(c, fmt.Sprintf("%s[%d]", field, i)))
+	}
+	return out
+}
+
+func (d *decoder) updates(n *yaml.Node) []Update {
+	if !d.seq(n, "updates") {
+		return nil
+	}
+	out := make([]Update, 0, len(n.Content))
+	prev := ""
+	for i, c := range n.Content {
+		field := fmt.Sprintf("updates[%d]", i)
+		if !d.isMapping(c, field) {
+			continue
+		}
+		f := yamlsrc.Fields(d.path, c, []string{"date", "status", "text"}, field+".", &d.errs)
+		var u Update
+		if v := d.required(c, f, "date"); v != nil {
+			u.Date = d.date(v, field+".date")
+			if u.Date != "" && u.Date < prev {
+				d.errorf(v, RuleUpdate, "%s.date %s is earlier than the update before it (%s): list updates oldest first", field, u.Date, prev)
+			}
+			prev = max(prev, u.Date)
+		}
+		if v := d.required(c, f, "status"); v != nil {
+			u.Status = d.enum(v, field+".status", vocab.Statuses)
+		}
+		if v := d.required(c, f, "text"); v != nil {
+			u.Text = strings.TrimSpace(d.text(v, field+".text", MaxUpdateLen))
+		}
+		out = append(out, u)
+	}
+	return out
+}
+
+func (d *decoder) links(n *yaml.Node) []Link {
+	if !d.seq(n, "links") {
+		return nil
+	}
+	out := make([]Link, 0, len(n.Content))
+	for i, c := range n.Content {
+		field := fmt.Sprintf("links[%d]", i)
+		if !d.isMapping(c, field) {
+			continue
+		}
+		f := yamlsrc.Fields(d.path, c, []string{"title", "url"}, field+".", &d.errs)
+		var l Link
+		if v := d.required(c, f, "title"); v != nil {
+			l.Title = d.line(v, field+".title", MaxTitleLen)
+		}
+		if v := d.required(c, f, "url"); v != nil {
+			s := d.line(v, field+".url", 2000)
+			if u, err := url.Parse(s); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+				d.errorf(v, RuleURL, "%s.url %q must be a full web address starting with https:// or http://", field, s)
+			} else {
+				l.URL = u.String()
+			}
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+func (d *decoder) contact(n *yaml.Node) *Contact {
+	if !d.isMapping(n, "contact") {
+		return nil
+	}
+	f := yamlsrc.Fields(d.path, n, []string{"name", "email"}, "contact.", &d.errs)
+	c := &Contact{}
+	if v := d.required(n, f, "name"); v != nil {
+		c.Name = d.line(v, "contact.name", MaxNameLen)
+	}
+	if v := d.required(n, f, "email"); v != nil {
+		s := d.line(v, "contact.email", 254)
+		if a, err := mail.ParseAddress(s); err != nil || a.Address != s || a.Name != "" {
+			d.errorf(v, RuleEmail, "contact.email %q is not an email address such as name@example.org", s)
+		} else {
+			c.Email = s
+		}
+	}
+	return c
+}

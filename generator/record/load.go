@@ -1,0 +1,192 @@
+package record
+
+import (
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"pledgesite/generator/diag"
+	"pledgesite/generator/yamlsrc"
+)
+
+// Dir is the folder of record files, relative to the source root.
+const Dir = "pledges"
+
+// Load reads and decodes every record file in Dir of fsys, in parallel. The
+// records come back sorted by id; records whose file could not be parsed at
+// all are left out, and every problem is in the list.
+func Load(fsys fs.FS) ([]*Pledge, diag.List) {
+	var errs diag.List
+	entries, err := fs.ReadDir(fsys, Dir)
+	if err != nil {
+		errs.Add(Dir, 0, 0, RuleFile, "cannot read the records folder: %v", err)
+		return nil, errs
+	}
+	var files []string
+	for _, e := range entries {
+		name := e.Name()
+		p := Dir + "/" + name
+		switch {
+		case strings.HasPrefix(name, "."):
+			// Editor and system files.
+		case e.Type()&fs.ModeSymlink != 0:
+			errs.Add(p, 0, 0, RuleFile, "symbolic links are not allowed among records: copy the file in instead")
+		case e.IsDir():
+			errs.Add(p, 0, 0, RuleFile, "records are not read from subfolders: move the file up into %s/", Dir)
+		case strings.HasSuffix(name, ".yml"):
+			errs.Add(p, 0, 0, RuleFile, "record files end in .yaml: rename it to %s", strings.TrimSuffix(name, ".yml")+".yaml")
+		case strings.HasSuffix(name, ".yaml"):
+			if id := strings.TrimSuffix(name, ".yaml"); !IDPattern.MatchString(id) || len(id) > MaxIDLen {
+				errs.Add(p, 0, 0, RuleIDFile, "file name %q is not a valid record id: use lowercase letters, digits and single hyphens, such as %q", name, suggestID(id)+".yaml")
+				continue
+			}
+			files = append(files, p)
+		}
+	}
+
+	recs := make([]*Pledge, len(files))
+	perFile := make([]diag.List, len(files))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), max(len(files), 1)) {
+		wg.Go(func() {
+			for i := range next {
+				recs[i], perFile[i] = decodeFile(fsys, files[i])
+			}
+		})
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+
+	for _, l := range perFile {
+		errs = append(errs, l...)
+	}
+	recs = slices.DeleteFunc(recs, func(p *Pledge) bool { return p == nil })
+	slices.SortFunc(recs, func(a, b *Pledge) int { return strings.Compare(a.Path, b.Path) })
+	return recs, errs
+}
+
+func decodeFile(fsys fs.FS, p string) (*Pledge, diag.List) {
+	f, err := fsys.Open(p)
+	if err != nil {
+		return nil, diag.List{{Path: p, Rule: RuleFile, Message: fmt.Sprintf("cannot read: %v", err)}}
+	}
+	defer f.Close()
+	// Read one byte past the limit so an oversized file is reported without
+	// reading all of it.
+	buf, err := io.ReadAll(io.LimitReader(f, yamlsrc.MaxFileSize+1))
+	if err != nil {
+		return nil, diag.List{{Path: p, Rule: RuleFile, Message: fmt.Sprintf("cannot read: %v", err)}}
+	}
+	return Decode(p, buf)
+}
+
+// suggestID turns a file name into the id it was probably meant to be.
+func suggestID(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	s := strings.TrimRight(b.String(), "-")
+	if s == "" {
+		s = "my-pledge"
+	}
+	return s[:min(len(s), MaxIDLen)]
+}
+
+// CheckRefs checks what only the whole catalogue can tell: that ids are
+// unique, that contributes_to names multistakeholder records, that matches
+// names pledges, and that every measure exists. measures maps a measure id
+// to its title.
+func CheckRefs(recs []*Pledge, measures map[string]string) diag.List {
+	var errs diag.List
+	byID := make(map[string]*Pledge, len(recs))
+	for _, p := range recs {
+		if p.ID == "" {
+			continue
+		}
+		if first, dup := byID[p.ID]; dup {
+			pos := p.Pos["id"]
+			errs.Add(p.Path, pos.Line, pos.Col, RuleDuplicateID, "id %q is already used by %s", p.ID, first.Path)
+			continue
+		}
+		byID[p.ID] = p
+	}
+	var msps, pledges []string
+	for _, p := range recs {
+		if p.IsMultistakeholder() {
+			msps = append(msps, p.ID)
+		} else if p.ID != "" {
+			pledges = append(pledges, p.ID)
+		}
+	}
+	measureIDs := make([]string, 0, len(measures))
+	for id := range measures {
+		measureIDs = append(measureIDs, id)
+	}
+	slices.Sort(measureIDs)
+
+	for _, p := range recs {
+		for i, id := range p.ContributesTo {
+			pos := p.Pos[fmt.Sprintf("contributes_to[%d]", i)]
+			switch t, ok := byID[id]; {
+			case !ok:
+				errs.Add(p.Path, pos.Line, pos.Col, RuleUnknownRef, "contributes_to: no multistakeholder pledge has the id %q%s", id, refHint(id, msps))
+			case !t.IsMultistakeholder():
+				errs.Add(p.Path, pos.Line, pos.Col, RuleUnknownRef, "contributes_to: %q is a pledge, not a multistakeholder pledge%s", id, refHint(id, msps))
+			}
+		}
+		if p.IsMultistakeholder() && len(p.ContributesTo) > 0 {
+			pos := p.Pos["contributes_to[0]"]
+			errs.Add(p.Path, pos.Line, pos.Col, RuleKindField, "a multistakeholder pledge cannot contribute to another one")
+		}
+		for i, id := range p.Matches {
+			pos := p.Pos[fmt.Sprintf("matches[%d]", i)]
+			switch t, ok := byID[id]; {
+			case !ok:
+				errs.Add(p.Path, pos.Line, pos.Col, RuleUnknownRef, "matches: no pledge has the id %q%s", id, refHint(id, pledges))
+			case t.IsMultistakeholder():
+				errs.Add(p.Path, pos.Line, pos.Col, RuleUnknownRef, "matches: %q is a multistakeholder pledge; a matching pledge matches an ordinary pledge", id)
+			case t == p:
+				errs.Add(p.Path, pos.Line, pos.Col, RuleUnknownRef, "matches: a pledge cannot match itself")
+			}
+		}
+		for i, id := range p.Measures {
+			if _, ok := measures[id]; !ok {
+				pos := p.Pos[fmt.Sprintf("measures[%d]", i)]
+				errs.Add(p.Path, pos.Line, pos.Col, RuleUnknownMeas, "measures: no guidance measure has the id %q%s", id, refHint(id, measureIDs))
+			}
+		}
+	}
+	return errs
+}
+
+// refHint suggests the nearest existing id, or lists the ids when there are
+// few enough to read.
+func refHint(id string, ids []string) string {
+	if s, ok := yamlsrc.Nearest(id, ids); ok {
+		return fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	switch {
+	case len(ids) == 0:
+		return " (there are none yet)"
+	case len(ids) <= 30:
+		return " (existing ids: " + strings.Join(ids, ", ") + ")"
+	}
+	return fmt.Sprintf(" (see the %d ids in %s/)", len(ids), path.Clean(Dir))
+}

@@ -1,0 +1,307 @@
+package render
+
+import (
+	"encoding/json"
+	"html/template"
+	"strconv"
+	"strings"
+	"time"
+
+	"pledgesite/generator/record"
+	"pledgesite/generator/site"
+	"pledgesite/generator/vocab"
+)
+
+// Funcs returns the functions layouts may call.
+func (r *Renderer) Funcs() template.FuncMap {
+	return template.FuncMap{
+		"rel":           r.Rel,
+		"abs":           r.Abs,
+		"markdown":      r.Markdown,
+		"card":          r.Card,
+		"measure":       r.MeasurePage,
+		"pledgeURL":     PledgeURL,
+		"record":        func(id string) *record.Pledge { return r.site.ByID[id] },
+		"termURL":       r.termURL,
+		"label":         label,
+		"date":          formatDate,
+		"money":         formatMoney,
+		"number":        formatNumber,
+		"plural":        plural,
+		"regions":       site.Regions,
+		"tally":         r.tally,
+		"figures":       r.figures,
+		"latest":        latest,
+		"contributions": func(p *record.Pledge) []*record.Pledge { return r.site.Contributions[p.ID] },
+		"matchedBy":     func(p *record.Pledge) []*record.Pledge { return r.site.MatchedBy[p.ID] },
+		"byMeasure":     func(id string) []*record.Pledge { return r.site.ByMeasure[id] },
+		"historyURL":    r.historyURL,
+		"editURL":       r.editURL,
+		"upper":         strings.ToUpper,
+		"jsonld":        jsonLD,
+		"schema":        r.schemaOrg,
+		"lastUpdated":   r.dates,
+		"add":           func(a, b int) int { return a + b },
+		"first":         func(n int, recs []*record.Pledge) []*record.Pledge { return recs[:min(n, len(recs))] },
+	}
+}
+
+// termURL is the site path of a term page, or "" when the taxonomy has no
+// such term (so layouts can print plain text instead of a dead link).
+func (r *Renderer) termURL(key, value string) string {
+	t := r.site.Taxonomy(key)
+	if t == nil || t.Term(value) == nil {
+		return ""
+	}
+	return t.TermURL(value)
+}
+
+var labelTables = map[string][]vocab.Term{
+	"stakeholders":         vocab.StakeholderTypes,
+	"status":               vocab.Statuses,
+	"forums":               vocab.Forums,
+	"support":              vocab.SupportTypes,
+	"target-groups":        vocab.TargetGroups,
+	"regions":              vocab.Regions,
+	"pledge-type":          vocab.PledgeTypes,
+	"kind":                 vocab.Kinds,
+	"gcr-objectives":       vocab.GCRObjectives,
+	"gcm-objectives":       vocab.GCMObjectives,
+	"hlom-recommendations": vocab.HLOMRecommendations,
+	"currency":             vocab.Currencies(),
+}
+
+// label returns the readable label of a vocabulary value. Numbers are
+// passed as ints or strings.
+func label(kind string, value any) string {
+	v := ""
+	switch x := value.(type) {
+	case string:
+		v = x
+	case int:
+		v = strconv.Itoa(x)
+	}
+	switch kind {
+	case "countries":
+		if c, ok := vocab.LookupCountry(v); ok {
+			return c.Name
+		}
+		return v
+	case "sdg":
+		goal, _, _ := strings.Cut(v, ".")
+		if g, err := strconv.Atoi(goal); err == nil && g >= 1 && g <= len(vocab.SDGGoals) {
+			return vocab.SDGGoals[g-1].Label
+		}
+		return v
+	}
+	return vocab.Label(labelTables[kind], v)
+}
+
+func formatDate(s string) string {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return s
+	}
+	return t.Format("2 January 2006")
+}
+
+func formatNumber(n any) string {
+	var s string
+	switch x := n.(type) {
+	case int:
+		s = strconv.Itoa(x)
+	case float64:
+		s = strconv.FormatFloat(x, 'f', -1, 64)
+	default:
+		return ""
+	}
+	whole, frac, hasFrac := strings.Cut(s, ".")
+	neg := strings.HasPrefix(whole, "-")
+	whole = strings.TrimPrefix(whole, "-")
+	var b strings.Builder
+	for i, c := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	out := b.String()
+	if hasFrac {
+		out += "." + frac
+	}
+	if neg {
+		out = "-" + out
+	}
+	return out
+}
+
+func formatMoney(f *record.Financial) string {
+	if f == nil {
+		return ""
+	}
+	return f.Currency + " " + formatNumber(f.Amount)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return formatNumber(n) + " " + many
+}
+
+func latest(n int, recs []*record.Pledge) []*record.Pledge { return recs[:min(n, len(recs))] }
+
+// Count is one row of a tally.
+type Count struct {
+	Value string
+	Label string
+	URL   string
+	N     int
+}
+
+// tally counts records by a taxonomy's values, in the taxonomy's order,
+// leaving out values no record has.
+func (r *Renderer) tally(key string, recs []*record.Pledge) []Count {
+	t := r.site.Taxonomy(key)
+	if t == nil {
+		return nil
+	}
+	n := map[string]int{}
+	for _, p := range recs {
+		for _, v := range valuesOf(key, p) {
+			n[v]++
+		}
+	}
+	var out []Count
+	for _, term := range t.Terms {
+		if n[term.Value] > 0 {
+			out = append(out, Count{Value: term.Value, Label: term.Label, URL: t.TermURL(term.Value), N: n[term.Value]})
+		}
+	}
+	return out
+}
+
+func valuesOf(key string, p *record.Pledge) []string {
+	switch key {
+	case "status":
+		return []string{p.Status}
+	case "stakeholders":
+		return []string{p.Entity.Type}
+	case "regions":
+		return site.Regions(p)
+	case "countries":
+		return p.Countries
+	case "support":
+		return p.Support
+	}
+	return nil
+}
+
+// Figures are the headline numbers on the home page.
+type Figures struct {
+	Pledges       int
+	Contributions int
+	Countries     int
+	Entities      int
+	Fulfilled     int
+}
+
+func (r *Renderer) figures() Figures {
+	var f Figures
+	countries := map[string]bool{}
+	entities := map[string]bool{}
+	for _, p := range r.site.Records {
+		if p.IsMultistakeholder() {
+			continue
+		}
+		f.Pledges++
+		if p.IsContribution() {
+			f.Contributions++
+		}
+		if p.Status == "fulfilled" {
+			f.Fulfilled++
+		}
+		for _, c := range p.Countries {
+			countries[c] = true
+		}
+		entities[p.Entity.Name] = true
+		for _, e := range p.Partners {
+			entities[e.Name] = true
+		}
+	}
+	f.Countries, f.Entities = len(countries), len(entities)
+	return f
+}
+
+// historyURL links to the history of a source file in the repository.
+func (r *Renderer) historyURL(path string) string {
+	if r.site.Config.RepoURL == "" {
+		return ""
+	}
+	return r.site.Config.RepoURL + "/commits/" + r.site.Config.RepoBranch + "/" + path
+}
+
+// editURL links to the web editor for a source file in the repository.
+func (r *Renderer) editURL(path string) string {
+	if r.site.Config.RepoURL == "" {
+		return ""
+	}
+	return r.site.Config.RepoURL + "/edit/" + r.site.Config.RepoBranch + "/" + path
+}
+
+// jsonLD returns a schema.org description of a value as a JSON script body.
+// html/template escapes "<" inside it, so contributor text cannot close the
+// script element.
+func jsonLD(v any) (template.JS, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", err
+	}
+	return template.JS(b), nil //nolint:gosec // JSON from encoding/json; see above
+}
+
+// schemaOrg describes a record page for search engines, as schema.org
+// JSON-LD.
+func (r *Renderer) schemaOrg(p *Page) map[string]any {
+	rec := p.Record
+	org := func(name, typ string) map[string]any {
+		t := "Organization"
+		if typ == "state" {
+			t = "GovernmentOrganization"
+		}
+		return map[string]any{"@type": t, "name": name}
+	}
+	doc := map[string]any{
+		"@context":       "https://schema.org",
+		"@type":          "CreativeWork",
+		"additionalType": "Pledge",
+		"name":           rec.Title,
+		"description":    rec.Summary,
+		"url":            r.Abs(p.URL),
+		"datePublished":  rec.Date,
+		"inLanguage":     r.site.Config.Language,
+		"author":         org(rec.Entity.Name, rec.Entity.Type),
+		"isPartOf":       map[string]any{"@type": "WebSite", "name": r.site.Config.Title, "url": r.Abs("/")},
+	}
+	if d := r.dates(rec.Path); d != "" {
+		doc["dateModified"] = d
+	}
+	if len(rec.Partners) > 0 {
+		var cs []map[string]any
+		for _, e := range rec.Partners {
+			cs = append(cs, org(e.Name, e.Type))
+		}
+		doc["contributor"] = cs
+	}
+	if rec.Status != "" {
+		doc["creativeWorkStatus"] = label("status", rec.Status)
+	}
+	var places []map[string]any
+	for _, c := range rec.Countries {
+		places = append(places, map[string]any{"@type": "Country", "name": label("countries", c), "identifier": c})
+	}
+	if places != nil {
+		doc["spatialCoverage"] = places
+	}
+	return doc
+}

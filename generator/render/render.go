@@ -1,0 +1,168 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+
+	"pledgesite/generator/content"
+	"pledgesite/generator/markdown"
+	"pledgesite/generator/record"
+	"pledgesite/generator/site"
+)
+
+// Writer receives rendered files by site path ("pledges/x/index.html").
+type Writer interface {
+	WriteFile(name string, data []byte) error
+}
+
+// Renderer renders the pages of one site.
+type Renderer struct {
+	site   *site.Site
+	theme  *Theme
+	md     *markdown.Renderer
+	assets Assets
+	base   string // base path, "/" or "/sub/"
+	cards  map[string]template.HTML
+	dates  func(path string) string
+}
+
+// reservedIDs are element ids the layouts use, which Markdown headings must
+// not take.
+var reservedIDs = []string{"main", "top", "site-header", "site-nav", "site-footer", "search", "filters", "results", "description", "updates", "details", "contributions", "pledges", "measures"}
+
+// New prepares a renderer; the theme is parsed with the renderer's funcs.
+// dates tells when a source file last changed, for "last updated" lines.
+func New(s *site.Site, md *markdown.Renderer, assets Assets, dates func(path string) string) *Renderer {
+	return &Renderer{site: s, md: md, assets: assets, base: s.Config.BasePath(), dates: dates}
+}
+
+// SetTheme sets the parsed theme. It is separate from New because the
+// theme's funcs are the renderer's methods.
+func (r *Renderer) SetTheme(t *Theme) { r.theme = t }
+
+// Job is one page to render at a site path.
+type Job struct {
+	Path string // "pledges/x/index.html"
+	Page *Page
+}
+
+// Render renders every job with all cores and hands each file to w. Files
+// are independent, so the order of writing does not change the output.
+func (r *Renderer) Render(jobs []Job, w Writer) error {
+	if err := r.renderCards(); err != nil {
+		return err
+	}
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		first error
+	)
+	next := make(chan Job)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			var buf bytes.Buffer
+			for j := range next {
+				buf.Reset()
+				err := r.execute(&buf, j.Page)
+				if err == nil {
+					err = w.WriteFile(j.Path, buf.Bytes())
+				}
+				if err != nil {
+					mu.Lock()
+					if first == nil {
+						first = fmt.Errorf("rendering %s: %w", j.Path, err)
+					}
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	for _, j := range jobs {
+		next <- j
+	}
+	close(next)
+	wg.Wait()
+	return first
+}
+
+func (r *Renderer) execute(buf *bytes.Buffer, p *Page) error {
+	t, err := r.theme.layout(p.Kind)
+	if err != nil {
+		return err
+	}
+	p.Site, p.Assets = r.site, r.assets
+	return t.ExecuteTemplate(buf, "baseof", p)
+}
+
+// renderCards renders the card partial of every record once; list pages
+// then reuse the HTML instead of executing the partial again per page.
+func (r *Renderer) renderCards() error {
+	recs := r.site.Records
+	out := make([]template.HTML, len(recs))
+	t, err := r.theme.layout("list")
+	if err != nil {
+		return err
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, runtime.GOMAXPROCS(0))
+	for w := range errs {
+		wg.Go(func() {
+			var buf bytes.Buffer
+			for i := w; i < len(recs); i += len(errs) {
+				buf.Reset()
+				if err := t.ExecuteTemplate(&buf, "card", recs[i]); err != nil {
+					errs[w] = fmt.Errorf("rendering the card of %s: %w", recs[i].ID, err)
+					return
+				}
+				out[i] = template.HTML(buf.String()) //nolint:gosec // output of html/template
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	r.cards = make(map[string]template.HTML, len(recs))
+	for i, p := range recs {
+		r.cards[p.ID] = out[i]
+	}
+	return nil
+}
+
+// Markdown renders Markdown for a page body or a record field. minHeading
+// is the level the text's top headings become.
+func (r *Renderer) Markdown(src string, minHeading int) (template.HTML, error) {
+	return r.md.Render([]byte(src), markdown.Options{BasePath: r.base, MinHeading: minHeading, ReservedIDs: reservedIDs})
+}
+
+// Rel returns a site-relative path under the base path: "/sub/pledges/".
+func (r *Renderer) Rel(p string) string {
+	return r.base + strings.TrimPrefix(p, "/")
+}
+
+// Abs returns the absolute URL of a site path.
+func (r *Renderer) Abs(p string) string {
+	base := r.site.Config.BaseURL
+	if !strings.Contains(base, "://") {
+		return r.Rel(p)
+	}
+	return strings.TrimSuffix(base, "/") + r.Rel(p)[len(r.base)-1:]
+}
+
+// PledgeURL is the site path of a record's page.
+func PledgeURL(id string) string { return "/pledges/" + id + "/" }
+
+// MeasurePage returns the guidance page of a measure, or nil.
+func (r *Renderer) MeasurePage(id string) *content.Page { return r.site.Measures[id] }
+
+// Card returns the cached card HTML of a record.
+func (r *Renderer) Card(p *record.Pledge) template.HTML { return r.cards[p.ID] }
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,0 +1,136 @@
+// Package site is the model of a whole site: the checked records and pages,
+// sorted and cross-linked (contributions of each multistakeholder pledge,
+// pledges under each measure, pledges that match a pledge) and grouped into
+// taxonomies for the browsable list pages and the search facets.
+//
+// It is built once per build from what record and content loaded, and is
+// read-only afterwards, so rendering can share it across goroutines.
+package site
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"pledgesite/generator/config"
+	"pledgesite/generator/content"
+	"pledgesite/generator/record"
+	"pledgesite/generator/vocab"
+)
+
+// Site is everything the renderer needs.
+type Site struct {
+	Config  config.Site
+	Content *content.Set
+
+	// Records holds every record, newest first (by date, then id).
+	Records []*record.Pledge
+	ByID    map[string]*record.Pledge
+	// Multistakeholder holds the multistakeholder pledges, newest first.
+	Multistakeholder []*record.Pledge
+	// Featured is the multistakeholder pledge the home page presents.
+	Featured *record.Pledge
+
+	Contributions map[string][]*record.Pledge // by multistakeholder id
+	MatchedBy     map[string][]*record.Pledge // by the id of the matched pledge
+	ByMeasure     map[string][]*record.Pledge // by measure id
+	Measures      map[string]*content.Page    // by measure id
+
+	Taxonomies []*Taxonomy
+}
+
+// New builds the model. The inputs must have passed validation: New does
+// not report problems, it only skips references it cannot resolve.
+func New(cfg config.Site, set *content.Set, recs []*record.Pledge) *Site {
+	s := &Site{
+		Config:        cfg,
+		Content:       set,
+		Records:       slices.Clone(recs),
+		ByID:          make(map[string]*record.Pledge, len(recs)),
+		Contributions: map[string][]*record.Pledge{},
+		MatchedBy:     map[string][]*record.Pledge{},
+		ByMeasure:     map[string][]*record.Pledge{},
+		Measures:      map[string]*content.Page{},
+	}
+	slices.SortFunc(s.Records, Newest)
+	for _, p := range s.Records {
+		s.ByID[p.ID] = p
+	}
+	for _, m := range set.Measures {
+		s.Measures[m.Measure] = m
+	}
+	for _, p := range s.Records {
+		if p.IsMultistakeholder() {
+			s.Multistakeholder = append(s.Multistakeholder, p)
+		}
+		for _, id := range p.ContributesTo {
+			s.Contributions[id] = append(s.Contributions[id], p)
+		}
+		for _, id := range p.Matches {
+			s.MatchedBy[id] = append(s.MatchedBy[id], p)
+		}
+		for _, m := range p.Measures {
+			s.ByMeasure[m] = append(s.ByMeasure[m], p)
+		}
+	}
+	s.Featured = s.ByID[cfg.Featured]
+	if s.Featured == nil && len(s.Multistakeholder) > 0 {
+		s.Featured = s.Multistakeholder[len(s.Multistakeholder)-1]
+	}
+	var measures, msps []vocab.Term
+	for _, m := range set.Measures {
+		measures = append(measures, vocab.Term{Value: m.Measure, Label: strings.ToUpper(m.Measure) + " · " + m.Title})
+	}
+	for _, p := range s.Multistakeholder {
+		msps = append(msps, vocab.Term{Value: p.ID, Label: p.Title})
+	}
+	s.Taxonomies = buildTaxonomies(s.Records, measures, msps)
+	return s
+}
+
+// Newest orders records newest first, then by id, so every list is stable.
+func Newest(a, b *record.Pledge) int {
+	return cmp.Or(strings.Compare(b.Date, a.Date), strings.Compare(a.ID, b.ID))
+}
+
+// Pledges returns the records of kind pledge, newest first.
+func (s *Site) Pledges() []*record.Pledge {
+	out := make([]*record.Pledge, 0, len(s.Records))
+	for _, p := range s.Records {
+		if !p.IsMultistakeholder() {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Taxonomy returns the taxonomy with the key, or nil.
+func (s *Site) Taxonomy(key string) *Taxonomy {
+	for _, t := range s.Taxonomies {
+		if t.Key == key {
+			return t
+		}
+	}
+	return nil
+}
+
+// Region returns the region slug of a country code.
+func Region(code string) string {
+	c, _ := vocab.LookupCountry(code)
+	return c.Region
+}
+
+// Regions returns the distinct regions of a record's countries, in the
+// order of vocab.Regions.
+func Regions(p *record.Pledge) []string {
+	var out []string
+	for _, r := range vocab.Regions {
+		for _, c := range p.Countries {
+			if Region(c) == r.Value {
+				out = append(out, r.Value)
+				break
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,52 @@
+package yamlsrc
+
+import (
+	"slices"
+
+	"gopkg.in/yaml.v3"
+
+	"pledgesite/generator/diag"
+)
+
+// Rule names for problems with the keys of a mapping.
+const (
+	RuleUnknownField   = "unknown-field"
+	RuleDuplicateField = "duplicate-field"
+)
+
+// Field is one key of a mapping with its value.
+type Field struct {
+	Key   *yaml.Node
+	Value *yaml.Node
+}
+
+// Fields indexes the keys of mapping m. Keys not in known are reported with
+// a hint, repeated keys are reported at their second use, and neither is
+// returned. prefix names the enclosing field in messages ("entity.").
+func Fields(path string, m *yaml.Node, known []string, prefix string, errs *diag.List) map[string]Field {
+	out := make(map[string]Field, len(m.Content)/2)
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], m.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			*errs = append(*errs, Errorf(path, k, RuleUnknownField, "field names must be plain words, found %s", Describe(k)))
+			continue
+		}
+		if prev, dup := out[k.Value]; dup {
+			*errs = append(*errs, Errorf(path, k, RuleDuplicateField, "field %q appears twice (first at line %d): keep one", prefix+k.Value, prev.Key.Line))
+			continue
+		}
+		if !slices.Contains(known, k.Value) {
+			*errs = append(*errs, Errorf(path, k, RuleUnknownField, "unknown field %q%s", prefix+k.Value, fieldHint(k.Value, known)))
+			continue
+		}
+		out[k.Value] = Field{Key: k, Value: v}
+	}
+	return out
+}
+
+func fieldHint(word string, known []string) string {
+	if s, ok := Nearest(word, known); ok {
+		return " (did you mean \"" + s + "\"?)"
+	}
+	return ""
+}

@@ -1,0 +1,12 @@
+module pledgesite
+
+go 1.26.8
+
+require (
+	github.com/bep/godartsass/v2 v2.5.0
+	github.com/spf13/pflag v1.1.0
+	github.com/yuin/goldmark v1.8.7
+	gopkg.in/yaml.v3 v3.0.1
+)
+
+require google.golang.org/protobuf v1.35.2 // indirect
