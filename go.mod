@@ -6,6 +6,7 @@ require (
 	github.com/bep/godartsass/v2 v2.5.0
 	github.com/spf13/pflag v1.1.0
 	github.com/yuin/goldmark v1.8.7
+	golang.org/x/net v0.62.0
 	gopkg.in/yaml.v3 v3.0.1
 )
 

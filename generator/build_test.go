@@ -1,0 +1,349 @@
+package generator
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/net/html"
+
+	"pledgesite/generator/diag"
+	"pledgesite/generator/styles"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/sites/*/want")
+
+// moduleRoot is the folder holding go.mod, where make installs node_modules.
+func moduleRoot(t testing.TB) string {
+	t.Helper()
+	dir, err := filepath.Abs(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("go.mod not found above the test folder")
+		}
+		dir = parent
+	}
+}
+
+// sassBinary finds the Dart Sass binary that `make test` installs, and
+// fails (never skips) when it is missing.
+func sassBinary(t testing.TB) string {
+	t.Helper()
+	bin, err := styles.FindBinary("", moduleRoot(t))
+	if err != nil {
+		t.Fatalf("%v\n(run `make test`, which installs it)", err)
+	}
+	return bin
+}
+
+// fixedTime is the modification time given to fixture files, so "last
+// updated" dates in golden output do not depend on when the test runs.
+var fixedTime = time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)
+
+// fixture copies testdata/sites/<name> and the shipped default theme into a
+// temporary source root.
+func fixture(t testing.TB, name string) string {
+	t.Helper()
+	root := t.TempDir()
+	src := filepath.Join(root, "src")
+	copyTree(t, filepath.Join("testdata", "sites", name), src, func(rel string) bool { return rel == "want" || strings.HasPrefix(rel, "want/") })
+	copyTree(t, filepath.Join(moduleRoot(t), "themes", "default"), filepath.Join(src, "themes", "default"), nil)
+	return src
+}
+
+func copyTree(t testing.TB, from, to string, skip func(rel string) bool) {
+	t.Helper()
+	err := filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		if skip != nil && skip(filepath.ToSlash(rel)) {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		dst := filepath.Join(to, rel)
+		if d.IsDir() {
+			return os.MkdirAll(dst, 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(dst, data, 0o644); err != nil {
+			return err
+		}
+		return os.Chtimes(dst, fixedTime, fixedTime)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func build(t testing.TB, src, dest string) (Stats, error) {
+	t.Helper()
+	return Build(context.Background(), Config{Source: src, Dest: dest, SassBinary: sassBinary(t)})
+}
+
+// tree reads every file under dir by slash path.
+func tree(t testing.TB, dir string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		data, err := os.ReadFile(p)
+		out[filepath.ToSlash(rel)] = data
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// goldenFiles are compared byte for byte with testdata/sites/basic/want.
+// The list of every output path is compared too, as files.txt.
+var goldenFiles = []string{
+	"index.html",
+	"pledges/ngo-shelter-kenya/index.html",
+	"pledges/msp-test/index.html",
+	"pledges/ngo-hostile/index.html",
+	"guidance/protection/shelter/index.html",
+	"countries/ken/index.html",
+	"data/pledges.json",
+	"data/pledges.csv",
+	"data/measures.json",
+	"feed.xml",
+	"sitemap.xml",
+	"robots.txt",
+}
+
+func TestGoldenSite(t *testing.T) {
+	src := fixture(t, "basic")
+	dest := filepath.Join(t.TempDir(), "public")
+	if _, err := build(t, src, dest); err != nil {
+		t.Fatalf("build: %v", err)
+	}
+	got := tree(t, dest)
+	var names []string
+	for name := range got {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	got["files.txt"] = []byte(strings.Join(names, "\n") + "\n")
+
+	want := filepath.Join("testdata", "sites", "basic", "want")
+	for _, name := range append([]string{"files.txt"}, goldenFiles...) {
+		file := filepath.Join(want, filepath.FromSlash(name))
+		if *update {
+			if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(file, got[name], 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		w, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatalf("%v (run go test ./generator -update to create it)", err)
+		}
+		if !bytes.Equal(got[name], w) {
+			t.Errorf("%s differs from %s:\n%s", name, file, firstDiff(string(w), string(got[name])))
+		}
+	}
+}
+
+// firstDiff shows the first differing line, for readable failures.
+func firstDiff(want, got string) string {
+	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < max(len(wl), len(gl)); i++ {
+		var w, g string
+		if i < len(wl) {
+			w = wl[i]
+		}
+		if i < len(gl) {
+			g = gl[i]
+		}
+		if w != g {
+			return "line " + strconv.Itoa(i+1) + ":\n want: " + w + "\n  got: " + g
+		}
+	}
+	return "(no line differs)"
+}
+
+func TestBuildIsDeterministic(t *testing.T) {
+	src := fixture(t, "basic")
+	a, b := filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")
+	if _, err := build(t, src, a); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := build(t, src, b); err != nil {
+		t.Fatal(err)
+	}
+	ta, tb := tree(t, a), tree(t, b)
+	if len(ta) != len(tb) {
+		t.Fatalf("first build wrote %d files, second %d", len(ta), len(tb))
+	}
+	for name, data := range ta {
+		if !bytes.Equal(data, tb[name]) {
+			t.Errorf("%s differs between two builds of the same sources", name)
+		}
+	}
+}
+
+func TestFailedBuildLeavesPreviousSite(t *testing.T) {
+	src := fixture(t, "basic")
+	parent := t.TempDir()
+	dest := filepath.Join(parent, "public")
+	if _, err := build(t, src, dest); err != nil {
+		t.Fatal(err)
+	}
+	before := tree(t, dest)
+
+	// Break one record in two ways and add a record that fails a cross-check.
+	bad := filepath.Join(src, "pledges", "ngo-shelter-kenya.yaml")
+	data, _ := os.ReadFile(bad)
+	data = bytes.Replace(data, []byte("status: in-progress"), []byte("status: in progres"), 1)
+	data = bytes.Replace(data, []byte("title: Shelter"), []byte("titel: Shelter"), 1)
+	if err := os.WriteFile(bad, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := build(t, src, dest)
+	var list diag.List
+	if !errors.As(err, &list) {
+		t.Fatalf("build error = %v, want a diag.List", err)
+	}
+	var got []string
+	for _, d := range list {
+		got = append(got, d.Error())
+	}
+	want := []string{
+		`pledges/ngo-shelter-kenya.yaml:1:1: missing required field "title"`,
+		`pledges/ngo-shelter-kenya.yaml:3:1: unknown field "titel" (did you mean "title"?)`,
+		`pledges/ngo-shelter-kenya.yaml:17:9: status: "in progres" is not a valid value (did you mean "in-progress"?)`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("diagnostics:\n got %q\nwant %q", got, want)
+	}
+
+	after := tree(t, dest)
+	if len(after) != len(before) {
+		t.Fatalf("public/ has %d files after a failed build, %d before", len(after), len(before))
+	}
+	for name, data := range before {
+		if !bytes.Equal(data, after[name]) {
+			t.Errorf("%s changed after a failed build", name)
+		}
+	}
+	entries, _ := os.ReadDir(parent)
+	for _, e := range entries {
+		if e.Name() != "public" {
+			t.Errorf("failed build left %s behind", e.Name())
+		}
+	}
+}
+
+// TestUntrustedTextIsEscaped checks the pages of a record whose every text
+// field holds markup or script: none of it may reach a page as markup.
+func TestUntrustedTextIsEscaped(t *testing.T) {
+	src := fixture(t, "basic")
+	dest := filepath.Join(t.TempDir(), "public")
+	if _, err := build(t, src, dest); err != nil {
+		t.Fatal(err)
+	}
+	files := tree(t, dest)
+	for name, data := range files {
+		if !strings.HasSuffix(name, ".html") {
+			continue
+		}
+		for _, problem := range unsafeMarkup(t, data) {
+			t.Errorf("%s: %s", name, problem)
+		}
+	}
+	page := string(files["pledges/ngo-hostile/index.html"])
+	for _, want := range []string{
+		"&lt;script&gt;alert(&#34;title&#34;)&lt;/script&gt; Legal aid &amp; &#34;justice&#34;",
+		"A bad link, a sneaky one and",  // script links become plain text
+		`<h3 id="a-top-level-heading">`, // "#" in a description sits under the page's h2
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("hostile pledge page lacks %q", want)
+		}
+	}
+}
+
+// unsafeMarkup parses a page and lists what could run script: inline
+// scripts (JSON-LD data blocks aside), event-handler attributes, and URLs
+// with a scheme other than http, https or mailto.
+func unsafeMarkup(t testing.TB, page []byte) []string {
+	t.Helper()
+	doc, err := html.Parse(bytes.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for n := range doc.Descendants() {
+		if n.Type != html.ElementNode {
+			continue
+		}
+		attr := map[string]string{}
+		for _, a := range n.Attr {
+			attr[a.Key] = a.Val
+			if strings.HasPrefix(a.Key, "on") {
+				out = append(out, "<"+n.Data+"> has event handler "+a.Key)
+			}
+			if a.Key == "href" || a.Key == "src" || a.Key == "action" {
+				v := strings.ToLower(strings.TrimSpace(a.Val))
+				if i := strings.IndexByte(v, ':'); i > 0 && !strings.ContainsAny(v[:i], "/?#") {
+					if s := v[:i]; s != "http" && s != "https" && s != "mailto" {
+						out = append(out, "<"+n.Data+"> "+a.Key+" uses scheme "+s)
+					}
+				}
+			}
+		}
+		switch n.Data {
+		case "script":
+			if attr["src"] == "" && attr["type"] != "application/ld+json" {
+				out = append(out, "inline <script>")
+			}
+		case "iframe", "object", "embed", "img":
+			if n.Data != "img" || !strings.HasPrefix(attr["src"], "/") {
+				out = append(out, "<"+n.Data+"> from contributor text")
+			}
+		}
+	}
+	return out
+}
+
+// The checker itself must catch what it looks for.
+func TestUnsafeMarkupDetects(t *testing.T) {
+	page := `<p onclick="x()"><a href=" JavaScript:alert(1)">a</a><script>x()</script><iframe src="https://e"></iframe>` +
+		`<script type="application/ld+json">{}</script><script src="/js/a.js"></script><a href="https://ok">ok</a></p>`
+	got := unsafeMarkup(t, []byte(page))
+	want := []string{"<p> has event handler onclick", "<a> href uses scheme javascript", "inline <script>", "<iframe> from contributor text"}
+	if !slices.Equal(got, want) {
+		t.Errorf("unsafeMarkup = %q, want %q", got, want)
+	}
+}
