@@ -51,3 +51,6 @@ fuzz: ## run each fuzz target for FUZZTIME
 
 clean:
 	rm -rf public bin .bench
+
+schema: $(BIN) ## rewrite pledges/schema.json, the schema editors use
+	./$(BIN) schema > pledges/schema.json

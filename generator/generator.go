@@ -34,6 +34,7 @@ import (
 	"pledgesite/generator/output"
 	"pledgesite/generator/record"
 	"pledgesite/generator/render"
+	"pledgesite/generator/schema"
 	"pledgesite/generator/site"
 	"pledgesite/generator/styles"
 )
@@ -83,6 +84,16 @@ func Load(fsys fs.FS, baseURL string) (*Sources, diag.List) {
 		errs.Add(config.File, 0, 0, config.RuleConfig, "theme %q not found: expected themes/%s/layouts/baseof.html", cfg.Theme, cfg.Theme)
 	}
 	return &Sources{FS: fsys, Config: cfg, Content: set, Records: recs}, errs.Sort()
+}
+
+// Schema returns the JSON Schema of the record format, offering the
+// measures the sources' guidance defines.
+func Schema(src *Sources) ([]byte, error) {
+	ids := make([]string, len(src.Content.Measures))
+	for i, m := range src.Content.Measures {
+		ids[i] = m.Measure
+	}
+	return schema.Generate(ids)
 }
 
 // Stats describes a finished build.
@@ -155,6 +166,13 @@ func write(ctx context.Context, src *Sources, sass *styles.Compiler, root string
 		return err
 	}
 	w.pages = len(jobs)
+	sch, err := Schema(src)
+	if err != nil {
+		return err
+	}
+	if err := w.WriteFile(schema.ID, sch); err != nil {
+		return err
+	}
 	return writeData(s, r, jobs, dates, w)
 }
 

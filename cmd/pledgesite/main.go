@@ -28,6 +28,7 @@ Usage:
 Commands:
   build    build the site into the output folder (default public/)
   check    check every source file and report all problems
+  schema   print the JSON Schema of the record format
   help     show help for a command
 
 Run "pledgesite <command> -h" for the flags of a command.
@@ -49,8 +50,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	cmds := map[string]func(context.Context, []string, io.Writer, io.Writer) error{
-		"build": cmdBuild,
-		"check": cmdCheck,
+		"build":  cmdBuild,
+		"check":  cmdCheck,
+		"schema": cmdSchema,
 	}
 	name := args[0]
 	switch name {
@@ -162,6 +164,25 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stdout, "ok: %d records and %d pages checked\n", len(src.Records), len(src.Content.Pages))
 	}
 	return nil
+}
+
+func cmdSchema(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flags("schema", "Print the JSON Schema (2020-12) of the record format. The build publishes it at /schema/pledge.schema.json;\npledges/schema.json is the copy editors use (make schema rewrites it).", stderr)
+	source := fs.String("source", ".", "source root, whose guidance defines the measures")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	src, errs := generator.Load(os.DirFS(*source), "")
+	if src.Content == nil || len(src.Content.Measures) == 0 {
+		printDiagnostics(stderr, errs, *source, diag.FormatText)
+		return fmt.Errorf("no guidance measures found under %s/content/guidance", *source)
+	}
+	data, err := generator.Schema(src)
+	if err != nil {
+		return err
+	}
+	_, err = stdout.Write(data)
+	return err
 }
 
 func printDiagnostics(w io.Writer, list diag.List, root, format string) {

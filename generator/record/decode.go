@@ -390,6 +390,10 @@ func (d *decoder) scalar(n *yaml.Node, field string) string {
 // characters that would corrupt pages and feeds.
 func (d *decoder) text(n *yaml.Node, field string, maxLen int) string {
 	s := d.scalar(n, field)
+	if n.Kind == yaml.ScalarNode && strings.TrimSpace(s) == "" {
+		d.errorf(n, RuleRequired, "%s is empty", field)
+		return ""
+	}
 	if c := utf8.RuneCountInString(s); c > maxLen {
 		d.errorf(n, RuleTooLong, "%s is %d characters long; the limit is %d", field, c, maxLen)
 		return s

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"pledgesite/generator/record"
+	"pledgesite/generator/schema"
 	"pledgesite/generator/site"
 	"pledgesite/generator/vocab"
 )
@@ -38,6 +39,9 @@ func (r *Renderer) Funcs() template.FuncMap {
 		"historyURL":    r.historyURL,
 		"editURL":       r.editURL,
 		"upper":         strings.ToUpper,
+		"terms":         func(kind string) []vocab.Term { return labelTables[kind] },
+		"countries":     vocab.Countries,
+		"schemaURL":     func() string { return r.Rel(schema.ID) },
 		"jsonld":        jsonLD,
 		"schema":        r.schemaOrg,
 		"lastUpdated":   r.dates,
