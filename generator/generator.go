@@ -35,6 +35,7 @@ import (
 	"pledgesite/generator/record"
 	"pledgesite/generator/render"
 	"pledgesite/generator/schema"
+	"pledgesite/generator/search"
 	"pledgesite/generator/site"
 	"pledgesite/generator/styles"
 )
@@ -152,7 +153,18 @@ func write(ctx context.Context, src *Sources, sass *styles.Compiler, root string
 		return err
 	}
 	dates := history.Load(ctx, root)
-	r := render.New(s, markdown.New(), assets, dates.Of)
+	md := markdown.New()
+	r := render.New(s, md, assets, dates.Of)
+	idx, err := search.Build(s, r.Rel, func(p *record.Pledge) string { return md.PlainText([]byte(p.Description)) })
+	if err != nil {
+		return fmt.Errorf("building the search index: %w", err)
+	}
+	for name, data := range idx.Files {
+		if err := w.WriteFile(name, data); err != nil {
+			return err
+		}
+	}
+	r.SetSearch(idx.Facets, "/search/meta.json?v="+idx.Meta.Hash)
 	t, terrs := render.LoadTheme(src.FS, theme, r.Funcs())
 	if len(terrs) > 0 {
 		return terrs.Sort()

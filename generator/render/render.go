@@ -12,6 +12,7 @@ import (
 	"pledgesite/generator/content"
 	"pledgesite/generator/markdown"
 	"pledgesite/generator/record"
+	"pledgesite/generator/search"
 	"pledgesite/generator/site"
 )
 
@@ -29,6 +30,19 @@ type Renderer struct {
 	base   string // base path, "/" or "/sub/"
 	cards  map[string]template.HTML
 	dates  func(path string) string
+	search searchData
+}
+
+// searchData is what the search page needs from the index.
+type searchData struct {
+	Facets []search.Facet
+	Meta   string // site path of the index entry file
+}
+
+// SetSearch gives the search page its facets (values, labels and counts)
+// and the address of the index.
+func (r *Renderer) SetSearch(facets []search.Facet, meta string) {
+	r.search = searchData{Facets: facets, Meta: meta}
 }
 
 // reservedIDs are element ids the layouts use, which Markdown headings must

@@ -1,0 +1,87 @@
+package search
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Tokens splits text into index terms: lowercase words of letters and
+// digits, accents folded ("Türkiye" -> "turkiye"), stop words dropped and
+// each word stemmed. The browser client tokenizes queries the same way.
+func Tokens(text string) []string {
+	var out []string
+	var word strings.Builder
+	flush := func() {
+		if word.Len() == 0 {
+			return
+		}
+		w := word.String()
+		word.Reset()
+		if len(w) < 2 && !isDigit(w[0]) || stopWords[w] || len(w) > 40 {
+			return
+		}
+		out = append(out, Stem(w))
+	}
+	for _, r := range text {
+		switch {
+		case r < utf8.RuneSelf:
+			c := byte(r)
+			switch {
+			case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+				word.WriteByte(c)
+			case c >= 'A' && c <= 'Z':
+				word.WriteByte(c + 'a' - 'A')
+			case c == '\'':
+				// "refugee's" -> "refugee": drop the possessive.
+			default:
+				flush()
+			}
+		case r == '’':
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if f, ok := fold[r]; ok {
+				word.WriteString(f)
+			} else {
+				word.WriteRune(unicode.ToLower(r))
+			}
+		default:
+			flush()
+		}
+	}
+	flush()
+	return out
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// fold maps accented Latin letters to their plain form, so queries typed
+// without accents find names written with them.
+var fold = func() map[rune]string {
+	m := map[rune]string{}
+	groups := map[string]string{
+		"a": "àáâãäåāăąÀÁÂÃÄÅĀĂĄ", "c": "çćĉċčÇĆĈĊČ", "d": "ďđĎĐ", "e": "èéêëēĕėęěÈÉÊËĒĔĖĘĚ",
+		"g": "ĝğġģĜĞĠĢ", "h": "ĥħĤĦ", "i": "ìíîïĩīĭįıÌÍÎÏĨĪĬĮİ", "j": "ĵĴ", "k": "ķĶ",
+		"l": "ĺļľŀłĹĻĽĿŁ", "n": "ñńņňÑŃŅŇ", "o": "òóôõöøōŏőÒÓÔÕÖØŌŎŐ", "r": "ŕŗřŔŖŘ",
+		"s": "śŝşšŚŜŞŠ", "t": "ţťŧŢŤŦ", "u": "ùúûüũūŭůűųÙÚÛÜŨŪŬŮŰŲ", "w": "ŵŴ",
+		"y": "ýÿŷÝŸŶ", "z": "źżžŹŻŽ", "ss": "ß", "ae": "æÆ", "oe": "œŒ",
+	}
+	for plain, letters := range groups {
+		for _, r := range letters {
+			m[r] = plain
+		}
+	}
+	return m
+}()
+
+// stopWords are too common to help a search. The list is short on purpose:
+// words such as "aid" or "work" matter here.
+var stopWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`a an and are as at be by for from has have in into is it its
+		of on or that the their this to was were will with which who our we they them these those
+		also than then there not but can per via such each other all any more most some been being
+		https http www org com`) {
+		m[w] = true
+	}
+	return m
+}()
