@@ -99,9 +99,11 @@ func Schema(src *Sources) ([]byte, error) {
 
 // Stats describes a finished build.
 type Stats struct {
-	Pages    int
-	Files    int
-	Bytes    int64
+	Pages    int   // HTML pages
+	Files    int   // files of the site
+	Bytes    int64 // their size
+	Written  int   // files written because they were new or changed
+	Removed  int   // files removed because the build no longer makes them
 	Duration time.Duration
 }
 
@@ -134,11 +136,13 @@ func Build(ctx context.Context, cfg Config) (Stats, error) {
 		_ = out.Abort()
 		return st, err
 	}
-	if err := out.Commit(); err != nil {
+	removed, err := out.Commit()
+	if err != nil {
 		_ = out.Abort()
 		return st, err
 	}
 	st.Pages, st.Files, st.Bytes = w.pages, int(w.files.Load()), w.bytes.Load()
+	st.Written, st.Removed = out.Changed(), removed
 	st.Duration = time.Since(start)
 	return st, nil
 }

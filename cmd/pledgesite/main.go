@@ -29,6 +29,7 @@ Commands:
   build    build the site into the output folder (default public/)
   check    check every source file and report all problems
   schema   print the JSON Schema of the record format
+  deploy   commit the built site to a branch (default gh-pages) of a git remote and push it
   help     show help for a command
 
 Run "pledgesite <command> -h" for the flags of a command.
@@ -53,6 +54,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		"build":  cmdBuild,
 		"check":  cmdCheck,
 		"schema": cmdSchema,
+		"deploy": cmdDeploy,
 	}
 	name := args[0]
 	switch name {
@@ -131,8 +133,8 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		return err
 	}
-	fmt.Fprintf(stdout, "built %d pages, %d files (%s) into %s in %s\n",
-		st.Pages, st.Files, size(st.Bytes), *dest, st.Duration.Round(1e6))
+	fmt.Fprintf(stdout, "built %d pages, %d files (%s) into %s in %s: %d written, %d removed, the rest unchanged\n",
+		st.Pages, st.Files, size(st.Bytes), *dest, st.Duration.Round(1e6), st.Written, st.Removed)
 	return nil
 }
 

@@ -1,29 +1,44 @@
-// Package output writes a built site into a staging folder next to the
-// destination and swaps it into place only when the whole build succeeded,
-// so a failed build leaves the previous site untouched and a reader never
-// sees a half-written one.
+// Package output writes a built site into its destination folder so that
+// a failed build leaves the previous site untouched and a build that
+// changes little writes little.
+//
+// Files are compared with what the destination already holds: unchanged
+// files are not written at all (a rebuild of the same sources rewrites
+// nothing, and a deploy's diff holds only what changed), changed and new
+// files go to a staging folder beside the destination. Only when the whole
+// build has succeeded does Commit move the staged files into place and
+// remove the files the build no longer produces. On a first build the
+// staging folder simply becomes the destination.
 //
 // Every file name is checked to stay inside the output folder, whatever a
 // record or a template asked for.
 package output
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 )
 
-// Dir is a staging folder that becomes the destination on Commit.
+// Dir collects the files of one build.
 type Dir struct {
 	dest    string
 	staging string
+	fresh   bool // dest did not exist: staging becomes dest
+
+	mu       sync.Mutex
+	produced map[string]bool // every file of this build, by slash path
+	staged   []string        // files written to staging
 }
 
-// Begin creates a staging folder beside dest (same file system, so the swap
-// is a rename).
+// Begin prepares a build into dest. The staging folder is created beside
+// dest, on the same file system, so moving files into place is a rename.
 func Begin(dest string) (*Dir, error) {
 	dest, err := filepath.Abs(dest)
 	if err != nil {
@@ -40,71 +55,135 @@ func Begin(dest string) (*Dir, error) {
 	if err := os.Chmod(staging, 0o755); err != nil {
 		return nil, err
 	}
-	return &Dir{dest: dest, staging: staging}, nil
+	d := &Dir{dest: dest, staging: staging, produced: map[string]bool{}}
+	st, err := os.Stat(dest)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		d.fresh = true
+	case err != nil:
+		return nil, err
+	case !st.IsDir():
+		return nil, fmt.Errorf("%s exists and is not a folder", dest)
+	}
+	return d, nil
 }
-
-// Path is where the staging folder is, for tools that write into it.
-func (d *Dir) Path() string { return d.staging }
 
 // Dest is the final destination.
 func (d *Dir) Dest() string { return d.dest }
 
-// Resolve turns a site path ("pledges/x/index.html") into a file path in
-// the staging folder, refusing anything that would leave it.
-func (d *Dir) Resolve(name string) (string, error) {
-	clean := filepath.FromSlash(strings.TrimPrefix(name, "/"))
-	if !filepath.IsLocal(clean) || strings.ContainsRune(name, 0) {
+// clean checks a site path ("pledges/x/index.html") and returns it in
+// slash form, refusing anything that would leave the output folder.
+func clean(name string) (string, error) {
+	rel := strings.TrimPrefix(name, "/")
+	if rel == "" || strings.ContainsRune(rel, 0) || strings.Contains(rel, "\\") || !filepath.IsLocal(filepath.FromSlash(rel)) || path(rel) != rel {
 		return "", fmt.Errorf("refusing to write %q: it is outside the output folder", name)
 	}
-	return filepath.Join(d.staging, clean), nil
+	return rel, nil
 }
 
-// WriteFile writes data at the site path name, creating folders.
+func path(rel string) string { return filepath.ToSlash(filepath.Clean(filepath.FromSlash(rel))) }
+
+// WriteFile records data as the site file name. It is written to staging
+// only when the destination does not already hold exactly these bytes. It
+// is safe for concurrent use.
 func (d *Dir) WriteFile(name string, data []byte) error {
-	p, err := d.Resolve(name)
+	rel, err := clean(name)
 	if err != nil {
 		return err
 	}
+	d.mu.Lock()
+	dup := d.produced[rel]
+	d.produced[rel] = true
+	d.mu.Unlock()
+	if dup {
+		return fmt.Errorf("two files of the build are both named %s", rel)
+	}
+	if !d.fresh {
+		if old, err := os.ReadFile(filepath.Join(d.dest, filepath.FromSlash(rel))); err == nil && bytes.Equal(old, data) {
+			return nil
+		}
+	}
+	p := filepath.Join(d.staging, filepath.FromSlash(rel))
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return err
 	}
-	return os.WriteFile(p, data, 0o644)
-}
-
-// Create opens a new file at the site path name for writing.
-func (d *Dir) Create(name string) (*os.File, error) {
-	p, err := d.Resolve(name)
-	if err != nil {
-		return nil, err
-	}
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return nil, err
-	}
-	return os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-}
-
-// Commit replaces the destination with the staging folder. The old
-// destination is moved aside first and removed after the swap.
-func (d *Dir) Commit() error {
-	old := ""
-	if _, err := os.Lstat(d.dest); err == nil {
-		old = d.staging + ".old"
-		if err := os.Rename(d.dest, old); err != nil {
-			return fmt.Errorf("moving the previous site aside: %w", err)
-		}
-	} else if !errors.Is(err, fs.ErrNotExist) {
+	if err := os.WriteFile(p, data, 0o644); err != nil {
 		return err
 	}
-	if err := os.Rename(d.staging, d.dest); err != nil {
-		if old != "" {
-			_ = os.Rename(old, d.dest)
-		}
-		return fmt.Errorf("moving the new site into place: %w", err)
-	}
-	if old != "" {
-		return os.RemoveAll(old)
-	}
+	d.mu.Lock()
+	d.staged = append(d.staged, rel)
+	d.mu.Unlock()
 	return nil
+}
+
+// Changed is the number of files the build wrote (new or different).
+func (d *Dir) Changed() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return len(d.staged)
+}
+
+// Commit moves the build into place: staged files replace their old
+// versions and files the build did not produce are removed.
+func (d *Dir) Commit() (removed int, err error) {
+	if d.fresh {
+		return 0, os.Rename(d.staging, d.dest)
+	}
+	slices.Sort(d.staged)
+	for _, rel := range d.staged {
+		to := filepath.Join(d.dest, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+			return removed, err
+		}
+		// A folder where a file now goes (or the reverse) is replaced.
+		if st, err := os.Lstat(to); err == nil && st.IsDir() {
+			if err := os.RemoveAll(to); err != nil {
+				return removed, err
+			}
+		}
+		if err := os.Rename(filepath.Join(d.staging, filepath.FromSlash(rel)), to); err != nil {
+			return removed, fmt.Errorf("moving %s into place: %w", rel, err)
+		}
+	}
+	removed, err = d.prune()
+	if err != nil {
+		return removed, err
+	}
+	return removed, os.RemoveAll(d.staging)
+}
+
+// prune removes files the build did not produce, and folders left empty.
+func (d *Dir) prune() (int, error) {
+	var stale, dirs []string
+	err := filepath.WalkDir(d.dest, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(d.dest, p)
+		rel = filepath.ToSlash(rel)
+		switch {
+		case rel == ".":
+		case e.IsDir():
+			dirs = append(dirs, p)
+		case !d.produced[rel]:
+			stale = append(stale, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	for _, p := range stale {
+		if err := os.Remove(p); err != nil {
+			return 0, err
+		}
+	}
+	// Deepest first, so a folder is empty once its children are gone.
+	slices.SortFunc(dirs, func(a, b string) int { return len(b) - len(a) })
+	for _, p := range dirs {
+		_ = os.Remove(p) // fails, as it should, while the folder holds files
+	}
+	return len(stale), nil
 }
 
 // Abort removes the staging folder, leaving the destination as it was.

@@ -1,0 +1,124 @@
+package output
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+func files(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(dir, p)
+			data, _ := os.ReadFile(p)
+			out[filepath.ToSlash(rel)] = string(data)
+		}
+		return err
+	})
+	return out
+}
+
+func build(t *testing.T, dest string, site map[string]string) (*Dir, int) {
+	t.Helper()
+	d, err := Begin(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range site {
+		if err := d.WriteFile(name, []byte(data)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	changed := d.Changed()
+	if _, err := d.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	return d, changed
+}
+
+func TestWritesOnlyWhatChanged(t *testing.T) {
+	parent := t.TempDir()
+	dest := filepath.Join(parent, "public")
+	v1 := map[string]string{"index.html": "home", "a/index.html": "a", "b/index.html": "b", "b/c/index.html": "c"}
+	if _, n := build(t, dest, v1); n != 4 {
+		t.Errorf("first build wrote %d files, want 4", n)
+	}
+	if _, n := build(t, dest, v1); n != 0 {
+		t.Errorf("rebuild of the same site wrote %d files, want 0", n)
+	}
+	before, _ := os.Stat(filepath.Join(dest, "a", "index.html"))
+	v2 := map[string]string{"index.html": "home 2", "a/index.html": "a", "d/index.html": "d"}
+	if _, n := build(t, dest, v2); n != 2 {
+		t.Errorf("build with one change and one new file wrote %d files, want 2", n)
+	}
+	if got := files(t, dest); !equal(got, v2) {
+		t.Errorf("destination holds %v, want %v", got, v2)
+	}
+	after, _ := os.Stat(filepath.Join(dest, "a", "index.html"))
+	if !after.ModTime().Equal(before.ModTime()) {
+		t.Error("an unchanged file was rewritten")
+	}
+	if _, err := os.Stat(filepath.Join(dest, "b")); !os.IsNotExist(err) {
+		t.Error("folder of removed pages was left behind")
+	}
+	entries, _ := os.ReadDir(parent)
+	if len(entries) != 1 {
+		t.Errorf("staging folders left beside the destination: %v", entries)
+	}
+}
+
+func TestAbortLeavesDestination(t *testing.T) {
+	dest := filepath.Join(t.TempDir(), "public")
+	build(t, dest, map[string]string{"index.html": "home"})
+	d, err := Begin(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.WriteFile("index.html", []byte("broken"))
+	d.WriteFile("new.html", []byte("new"))
+	if err := d.Abort(); err != nil {
+		t.Fatal(err)
+	}
+	if got := files(t, dest); !equal(got, map[string]string{"index.html": "home"}) {
+		t.Errorf("after abort the destination holds %v", got)
+	}
+}
+
+func TestRefusesPathsOutside(t *testing.T) {
+	d, err := Begin(filepath.Join(t.TempDir(), "public"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Abort()
+	for _, name := range []string{"../x.html", "a/../../x", "/../x", "", "a\\..\\..\\x", "a/./b", "a//b", "x\x00y"} {
+		if err := d.WriteFile(name, []byte("x")); err == nil {
+			t.Errorf("WriteFile(%q) was accepted", name)
+		}
+	}
+	if err := d.WriteFile("/ok/index.html", []byte("x")); err != nil {
+		t.Errorf("WriteFile of a normal path: %v", err)
+	}
+	if err := d.WriteFile("ok/index.html", []byte("y")); err == nil {
+		t.Error("writing the same file twice was accepted")
+	}
+}
+
+func equal(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	keys := make([]string, 0, len(a))
+	for k := range a {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if a[k] != b[k] {
+			return false
+		}
+	}
+	return true
+}
