@@ -49,6 +49,13 @@ fuzz: ## run each fuzz target for FUZZTIME
 	$(GO) test ./generator/markdown -run '^$$' -fuzz FuzzRender -fuzztime $(FUZZTIME)
 	$(GO) test ./generator/content -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
 
+# make new ID=my-pledge creates pledges/my-pledge.yaml for a pledge; add
+# TO=msp-trafficking-in-persons for a contribution to that multistakeholder
+# pledge. An existing file is never overwritten.
+new: $(BIN) ## create pledges/$(ID).yaml from the commented template
+	@test -n "$(ID)" || { echo "usage: make new ID=my-pledge [TO=msp-trafficking-in-persons]" >&2; exit 2; }
+	./$(BIN) new $(if $(TO),contribution --to '$(TO)',pledge) -- '$(ID)'
+
 clean:
 	rm -rf public bin .bench
 

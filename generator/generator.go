@@ -68,7 +68,7 @@ func Load(fsys fs.FS, baseURL string) (*Sources, diag.List) {
 		cfg.BaseURL = u
 	}
 	set, cerrs := content.Load(fsys)
-	recs, rerrs := record.Load(fsys)
+	recs, rerrs := record.Load(fsys, nil)
 	errs = append(errs, cerrs...)
 	errs = append(errs, rerrs...)
 	errs = append(errs, record.CheckRefs(recs, set.MeasureTitles())...)

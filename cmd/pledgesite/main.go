@@ -28,6 +28,7 @@ Usage:
 Commands:
   build    build the site into the output folder (default public/)
   check    check every source file and report all problems
+  new      create a record file under pledges/ from a commented template
   schema   print the JSON Schema of the record format
   deploy   commit the built site to a branch (default gh-pages) of a git remote and push it
   help     show help for a command
@@ -55,6 +56,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		"check":  cmdCheck,
 		"schema": cmdSchema,
 		"deploy": cmdDeploy,
+		"new":    cmdNew,
 	}
 	name := args[0]
 	switch name {

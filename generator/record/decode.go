@@ -1,6 +1,8 @@
 package record
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/mail"
 	"net/url"
@@ -96,7 +98,8 @@ func Decode(path string, data []byte) (*Pledge, diag.List) {
 	if root == nil {
 		return nil, errs
 	}
-	d := &decoder{path: path, p: &Pledge{Path: path, Pos: map[string]Pos{}}}
+	sum := sha256.Sum256(data)
+	d := &decoder{path: path, p: &Pledge{Path: path, Hash: hex.EncodeToString(sum[:12]), Pos: map[string]Pos{}}}
 	d.record(root, fileID(path))
 	return d.p, d.errs
 }

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"pledgesite/generator/diag"
 	"pledgesite/generator/yamlsrc"
@@ -17,10 +18,68 @@ import (
 // Dir is the folder of record files, relative to the source root.
 const Dir = "pledges"
 
+// Cache keeps decoded records between builds of a long-running process
+// (the preview server), so that only files that changed are read again. A
+// file counts as unchanged while its size and modification time are.
+type Cache struct {
+	mu sync.Mutex
+	m  map[string]cached
+}
+
+type cached struct {
+	size int64
+	mod  time.Time
+	rec  *Pledge
+	errs diag.List
+}
+
+// NewCache returns an empty cache.
+func NewCache() *Cache { return &Cache{m: map[string]cached{}} }
+
+// Forget drops a file from the cache, for callers that know it changed.
+func (c *Cache) Forget(path string) {
+	c.mu.Lock()
+	delete(c.m, path)
+	c.mu.Unlock()
+}
+
+func (c *Cache) get(path string, info fs.FileInfo) (cached, bool) {
+	if c == nil || info == nil {
+		return cached{}, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[path]
+	return e, ok && e.size == info.Size() && e.mod.Equal(info.ModTime())
+}
+
+func (c *Cache) put(path string, info fs.FileInfo, rec *Pledge, errs diag.List) {
+	if c == nil || info == nil {
+		return
+	}
+	c.mu.Lock()
+	c.m[path] = cached{size: info.Size(), mod: info.ModTime(), rec: rec, errs: errs}
+	c.mu.Unlock()
+}
+
+// keep drops entries for files that no longer exist.
+func (c *Cache) keep(paths map[string]bool) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	for p := range c.m {
+		if !paths[p] {
+			delete(c.m, p)
+		}
+	}
+	c.mu.Unlock()
+}
+
 // Load reads and decodes every record file in Dir of fsys, in parallel. The
-// records come back sorted by id; records whose file could not be parsed at
-// all are left out, and every problem is in the list.
-func Load(fsys fs.FS) ([]*Pledge, diag.List) {
+// records come back sorted by path; records whose file could not be parsed
+// at all are left out, and every problem is in the list. cache may be nil.
+func Load(fsys fs.FS, cache *Cache) ([]*Pledge, diag.List) {
 	var errs diag.List
 	entries, err := fs.ReadDir(fsys, Dir)
 	if err != nil {
@@ -28,6 +87,7 @@ func Load(fsys fs.FS) ([]*Pledge, diag.List) {
 		return nil, errs
 	}
 	var files []string
+	infos := map[string]fs.FileInfo{}
 	for _, e := range entries {
 		name := e.Name()
 		p := Dir + "/" + name
@@ -46,6 +106,9 @@ func Load(fsys fs.FS) ([]*Pledge, diag.List) {
 				continue
 			}
 			files = append(files, p)
+			if cache != nil {
+				infos[p], _ = e.Info()
+			}
 		}
 	}
 
@@ -56,7 +119,13 @@ func Load(fsys fs.FS) ([]*Pledge, diag.List) {
 	for range min(runtime.GOMAXPROCS(0), max(len(files), 1)) {
 		wg.Go(func() {
 			for i := range next {
+				info := infos[files[i]]
+				if c, ok := cache.get(files[i], info); ok {
+					recs[i], perFile[i] = c.rec, c.errs
+					continue
+				}
 				recs[i], perFile[i] = decodeFile(fsys, files[i])
+				cache.put(files[i], info, recs[i], perFile[i])
 			}
 		})
 	}
@@ -68,6 +137,13 @@ func Load(fsys fs.FS) ([]*Pledge, diag.List) {
 
 	for _, l := range perFile {
 		errs = append(errs, l...)
+	}
+	if cache != nil {
+		keep := make(map[string]bool, len(files))
+		for _, f := range files {
+			keep[f] = true
+		}
+		cache.keep(keep)
 	}
 	recs = slices.DeleteFunc(recs, func(p *Pledge) bool { return p == nil })
 	slices.SortFunc(recs, func(a, b *Pledge) int { return strings.Compare(a.Path, b.Path) })

@@ -92,6 +92,9 @@ type Pledge struct {
 
 	// Path is the file the record came from, relative to the source root.
 	Path string `json:"-"`
+	// Hash identifies the file's bytes, so caches can tell an edited
+	// record from an unchanged one.
+	Hash string `json:"-"`
 	// Pos holds the position of values that other records or pages refer
 	// to, keyed by field path ("id", "measures[2]"), for cross-record checks.
 	Pos map[string]Pos `json:"-"`
