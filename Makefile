@@ -49,6 +49,9 @@ fuzz: ## run each fuzz target for FUZZTIME
 	$(GO) test ./generator/markdown -run '^$$' -fuzz FuzzRender -fuzztime $(FUZZTIME)
 	$(GO) test ./generator/content -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
 
+serve: $(BIN) $(NODE_OK) ## preview at http://127.0.0.1:1313/, rebuilding on save
+	./$(BIN) serve
+
 # make new ID=my-pledge creates pledges/my-pledge.yaml for a pledge; add
 # TO=msp-trafficking-in-persons for a contribution to that multistakeholder
 # pledge. An existing file is never overwritten.

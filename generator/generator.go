@@ -5,10 +5,12 @@
 //	  -> load and validate (config, content, record)
 //	  -> model (site)
 //	  -> render (markdown, render, styles, opendata, feeds)
-//	  -> write to a staging folder (output) -> swap into the destination
+//	  -> write: changed files to a staging folder (output), moved into the
+//	     destination when every step succeeded; or to memory (server)
 //
-// Check runs the first two steps only; Build runs them all and leaves the
-// destination untouched unless every step succeeded.
+// Load runs the first two steps only; Build runs them all once; a Builder
+// runs them again and again for the preview server, redoing only what the
+// changed sources affect.
 package generator
 
 import (
@@ -59,6 +61,10 @@ type Sources struct {
 // Load reads and checks every source. The returned list holds every
 // problem, sorted by file and line; Sources is usable only when it is empty.
 func Load(fsys fs.FS, baseURL string) (*Sources, diag.List) {
+	return load(fsys, baseURL, nil)
+}
+
+func load(fsys fs.FS, baseURL string, cache *record.Cache) (*Sources, diag.List) {
 	cfg, errs := config.Load(fsys)
 	if baseURL != "" {
 		u, err := config.NormalizeBaseURL(baseURL)
@@ -68,7 +74,7 @@ func Load(fsys fs.FS, baseURL string) (*Sources, diag.List) {
 		cfg.BaseURL = u
 	}
 	set, cerrs := content.Load(fsys)
-	recs, rerrs := record.Load(fsys, nil)
+	recs, rerrs := record.Load(fsys, cache)
 	errs = append(errs, cerrs...)
 	errs = append(errs, rerrs...)
 	errs = append(errs, record.CheckRefs(recs, set.MeasureTitles())...)
@@ -105,61 +111,136 @@ type Stats struct {
 	Written  int   // files written because they were new or changed
 	Removed  int   // files removed because the build no longer makes them
 	Duration time.Duration
+	Phases   []Phase // time per step, in order
+}
+
+// Phase is the time one step of the build took.
+type Phase struct {
+	Name     string
+	Duration time.Duration
+}
+
+// Writer receives the files of a build by site path. output.Dir writes
+// them to disk; the preview server keeps them in memory.
+type Writer interface {
+	WriteFile(name string, data []byte) error
 }
 
 // Build builds the site at cfg.Source into cfg.Dest. On failure the error is
 // a diag.List when the sources are at fault, and cfg.Dest is left as it was.
 func Build(ctx context.Context, cfg Config) (Stats, error) {
 	start := time.Now()
-	var st Stats
-	fsys := os.DirFS(cfg.Source)
-	src, errs := Load(fsys, cfg.BaseURL)
-	if len(errs) > 0 {
-		return st, errs
-	}
-	binary, err := styles.FindBinary(cfg.SassBinary, cfg.Source, ".")
+	b, err := NewBuilder(ctx, cfg.Source, cfg.SassBinary, false)
 	if err != nil {
-		return st, err
+		return Stats{}, err
 	}
-	sass, err := styles.Start(binary)
-	if err != nil {
-		return st, err
-	}
-	defer sass.Close()
-
+	defer b.Close()
 	out, err := output.Begin(cfg.Dest)
 	if err != nil {
-		return st, err
+		return Stats{}, err
 	}
-	w := &countingWriter{dir: out}
-	if err := write(ctx, src, sass, cfg.Source, w); err != nil {
+	st, _, err := b.Build(ctx, cfg.BaseURL, out)
+	if err != nil {
 		_ = out.Abort()
 		return st, err
 	}
+	t := time.Now()
 	removed, err := out.Commit()
 	if err != nil {
 		_ = out.Abort()
 		return st, err
 	}
-	st.Pages, st.Files, st.Bytes = w.pages, int(w.files.Load()), w.bytes.Load()
+	st.Phases = append(st.Phases, Phase{"commit", time.Since(t)})
 	st.Written, st.Removed = out.Changed(), removed
 	st.Duration = time.Since(start)
 	return st, nil
 }
 
+// Builder builds one source tree, once (pledgesite build) or again and
+// again (the preview server). Built for reuse, it keeps one Dart Sass
+// process and one Markdown renderer, and, when caching, what each record,
+// page and search document produced, so a rebuild redoes only what changed.
+type Builder struct {
+	root    string
+	fsys    fs.FS
+	sass    *styles.Compiler
+	md      *markdown.Renderer
+	dates   *history.Dates
+	records *record.Cache
+	memo    *render.Memo
+	index   *search.Cache
+	data    *opendata.Cache
+	css     struct{ key, css string }
+}
+
+// NewBuilder starts a builder for the sources at root. With cache, it keeps
+// results between builds; a one-off build has nothing to gain from that.
+func NewBuilder(ctx context.Context, root, sassBinary string, cache bool) (*Builder, error) {
+	binary, err := styles.FindBinary(sassBinary, root, ".")
+	if err != nil {
+		return nil, err
+	}
+	sass, err := styles.Start(binary)
+	if err != nil {
+		return nil, err
+	}
+	b := &Builder{root: root, fsys: os.DirFS(root), sass: sass, md: markdown.New(), dates: history.Load(ctx, root)}
+	if cache {
+		b.records, b.memo, b.index, b.data = record.NewCache(), render.NewMemo(), search.NewCache(), opendata.NewCache()
+	}
+	return b, nil
+}
+
+// Close stops the Dart Sass process.
+func (b *Builder) Close() error { return b.sass.Close() }
+
+// ForgetRecord tells the builder a record file changed, in case its size
+// and time did not (an editor that restores both).
+func (b *Builder) ForgetRecord(path string) {
+	if b.records != nil {
+		b.records.Forget(path)
+	}
+}
+
+// Build loads, checks and renders the whole site into w. The sources are
+// returned, checked, for callers that report on them.
+func (b *Builder) Build(ctx context.Context, baseURL string, w Writer) (Stats, *Sources, error) {
+	start := time.Now()
+	var st Stats
+	phase := func(name string, since time.Time) time.Time {
+		now := time.Now()
+		st.Phases = append(st.Phases, Phase{name, now.Sub(since)})
+		return now
+	}
+	t := start
+	src, errs := load(b.fsys, baseURL, b.records)
+	t = phase("load and validate", t)
+	if len(errs) > 0 {
+		return st, src, errs
+	}
+	cw := &countingWriter{w: w}
+	if err := b.write(ctx, src, cw, phase, t); err != nil {
+		return st, src, err
+	}
+	st.Pages, st.Files, st.Bytes = cw.pages, int(cw.files.Load()), cw.bytes.Load()
+	st.Duration = time.Since(start)
+	return st, src, nil
+}
+
 // write renders the whole site from checked sources into w.
-func write(ctx context.Context, src *Sources, sass *styles.Compiler, root string, w *countingWriter) error {
+func (b *Builder) write(ctx context.Context, src *Sources, w *countingWriter, phase func(string, time.Time) time.Time, t time.Time) error {
 	s := site.New(src.Config, src.Content, src.Records)
 	theme := path.Join("themes", src.Config.Theme)
+	t = phase("model", t)
 
-	assets, err := writeAssets(src.FS, theme, sass, w)
+	assets, err := b.writeAssets(src.FS, theme, w)
 	if err != nil {
 		return err
 	}
-	dates := history.Load(ctx, root)
-	md := markdown.New()
-	r := render.New(s, md, assets, dates.Of)
-	idx, err := search.Build(s, r.Rel, func(p *record.Pledge) string { return md.PlainText([]byte(p.Description)) })
+	t = phase("sass and assets", t)
+
+	r := render.New(s, b.md, assets, b.dates.Of, b.memo)
+	idx, err := search.Build(s, r.Rel, func(p *record.Pledge) string { return b.md.PlainText([]byte(p.Description)) }, b.index)
 	if err != nil {
 		return fmt.Errorf("building the search index: %w", err)
 	}
@@ -169,11 +250,13 @@ func write(ctx context.Context, src *Sources, sass *styles.Compiler, root string
 		}
 	}
 	r.SetSearch(idx.Facets, "/search/meta.json?v="+idx.Meta.Hash)
-	t, terrs := render.LoadTheme(src.FS, theme, r.Funcs())
+	t = phase("search index", t)
+
+	th, terrs := render.LoadTheme(src.FS, theme, r.Funcs())
 	if len(terrs) > 0 {
 		return terrs.Sort()
 	}
-	r.SetTheme(t)
+	r.SetTheme(th)
 	jobs, err := r.Jobs()
 	if err != nil {
 		return err
@@ -182,6 +265,8 @@ func write(ctx context.Context, src *Sources, sass *styles.Compiler, root string
 		return err
 	}
 	w.pages = len(jobs)
+	t = phase("render pages", t)
+
 	sch, err := Schema(src)
 	if err != nil {
 		return err
@@ -189,16 +274,29 @@ func write(ctx context.Context, src *Sources, sass *styles.Compiler, root string
 	if err := w.WriteFile(schema.ID, sch); err != nil {
 		return err
 	}
-	return writeData(s, r, jobs, dates, w)
+	err = writeData(s, r, jobs, b.dates, b.data, w)
+	phase("data, feed and sitemap", t)
+	return err
 }
 
 // writeAssets compiles the stylesheet, fingerprints scripts and copies the
 // theme's static files.
-func writeAssets(fsys fs.FS, theme string, sass *styles.Compiler, w *countingWriter) (render.Assets, error) {
+func (b *Builder) writeAssets(fsys fs.FS, theme string, w *countingWriter) (render.Assets, error) {
 	a := render.Assets{JS: map[string]string{}}
-	css, errs := sass.Compile(fsys, path.Join(theme, "assets", "scss", "main.scss"))
-	if len(errs) > 0 {
-		return a, errs
+	// Dart Sass is the slowest step of a small rebuild: compile again only
+	// when a stylesheet changed.
+	key, err := treeHash(fsys, path.Join(theme, "assets", "scss"))
+	if err != nil {
+		return a, err
+	}
+	css := b.css.css
+	if key != b.css.key {
+		var errs diag.List
+		css, errs = b.sass.Compile(fsys, path.Join(theme, "assets", "scss", "main.scss"))
+		if len(errs) > 0 {
+			return a, errs
+		}
+		b.css.key, b.css.css = key, css
 	}
 	a.CSS = "/css/" + fingerprint("main", ".css", []byte(css))
 	if err := w.WriteFile(a.CSS, []byte(css)); err != nil {
@@ -217,7 +315,7 @@ func writeAssets(fsys fs.FS, theme string, sass *styles.Compiler, w *countingWri
 		}
 	}
 	static := path.Join(theme, "static")
-	err := fs.WalkDir(fsys, static, func(p string, d fs.DirEntry, err error) error {
+	err = fs.WalkDir(fsys, static, func(p string, d fs.DirEntry, err error) error {
 		if errors.Is(err, fs.ErrNotExist) && p == static {
 			return fs.SkipDir
 		}
@@ -233,17 +331,32 @@ func writeAssets(fsys fs.FS, theme string, sass *styles.Compiler, w *countingWri
 	return a, err
 }
 
+// treeHash hashes the names and contents of the files under dir.
+func treeHash(fsys fs.FS, dir string) (string, error) {
+	h := sha256.New()
+	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(fsys, p)
+		fmt.Fprintf(h, "%s\x00%d\x00", p, len(data))
+		h.Write(data)
+		return err
+	})
+	return hex.EncodeToString(h.Sum(nil)), err
+}
+
 func fingerprint(stem, ext string, data []byte) string {
 	sum := sha256.Sum256(data)
 	return stem + "." + hex.EncodeToString(sum[:])[:10] + ext
 }
 
 // writeData writes the open data, the feed, the sitemap and robots.txt.
-func writeData(s *site.Site, r *render.Renderer, jobs []render.Job, dates *history.Dates, w *countingWriter) error {
+func writeData(s *site.Site, r *render.Renderer, jobs []render.Job, dates *history.Dates, cache *opendata.Cache, w *countingWriter) error {
 	abs := r.Abs
 	files := map[string]func() ([]byte, error){
-		"data/pledges.json":  func() ([]byte, error) { return opendata.PledgesJSON(s, abs) },
-		"data/pledges.csv":   func() ([]byte, error) { return opendata.PledgesCSV(s, abs) },
+		"data/pledges.json":  func() ([]byte, error) { return opendata.PledgesJSON(s, abs, cache) },
+		"data/pledges.csv":   func() ([]byte, error) { return opendata.PledgesCSV(s, abs, cache) },
 		"data/measures.json": func() ([]byte, error) { return opendata.MeasuresJSON(s, abs) },
 		"feed.xml":           func() ([]byte, error) { return feeds.Atom(s.Config.Title, s.Config.Language, s.Records, abs) },
 		"robots.txt":         func() ([]byte, error) { return feeds.Robots(abs), nil },
@@ -295,14 +408,14 @@ func lastMod(p *render.Page, dates *history.Dates) string {
 // countingWriter counts what is written, for the build summary. Pages are
 // written from several goroutines, hence the atomics.
 type countingWriter struct {
-	dir   *output.Dir
+	w     Writer
 	pages int
 	files atomic.Int64
 	bytes atomic.Int64
 }
 
 func (c *countingWriter) WriteFile(name string, data []byte) error {
-	if err := c.dir.WriteFile(name, data); err != nil {
+	if err := c.w.WriteFile(name, data); err != nil {
 		return err
 	}
 	c.files.Add(1)

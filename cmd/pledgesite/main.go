@@ -18,6 +18,7 @@ import (
 
 	"pledgesite/generator"
 	"pledgesite/generator/diag"
+	"pledgesite/generator/server"
 )
 
 const usage = `pledgesite builds the pledge catalogue site from Markdown guidance and YAML records.
@@ -30,6 +31,7 @@ Commands:
   check    check every source file and report all problems
   new      create a record file under pledges/ from a commented template
   schema   print the JSON Schema of the record format
+  serve    preview the site: build into memory, serve, rebuild and reload on save
   deploy   commit the built site to a branch (default gh-pages) of a git remote and push it
   help     show help for a command
 
@@ -57,6 +59,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		"schema": cmdSchema,
 		"deploy": cmdDeploy,
 		"new":    cmdNew,
+		"serve":  cmdServe,
 	}
 	name := args[0]
 	switch name {
@@ -187,6 +190,21 @@ func cmdSchema(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	_, err = stdout.Write(data)
 	return err
+}
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flags("serve", "Build the site into memory and serve it, rebuilding when a source changes and reloading open pages.", stderr)
+	source := fs.String("source", ".", "source root: the folder with site.yaml, content/, pledges/ and themes/")
+	addr := fs.String("addr", "127.0.0.1:1313", "address to listen on")
+	sass := fs.String("sass", "", "Dart Sass binary (default $DART_SASS_BINARY, then node_modules/)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	srv, err := server.New(ctx, server.Config{Source: *source, Addr: *addr, SassBinary: *sass, Log: stdout})
+	if err != nil {
+		return err
+	}
+	return srv.Run(ctx)
 }
 
 func printDiagnostics(w io.Writer, list diag.List, root, format string) {

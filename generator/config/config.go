@@ -135,7 +135,7 @@ func NormalizeBaseURL(v string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("%q is not a URL", v)
 	}
-	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.ContainsAny(v, "?#") || u.User != nil {
 		return "", fmt.Errorf("%q must not have a query, fragment or user", v)
 	}
 	switch {

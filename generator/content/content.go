@@ -11,6 +11,7 @@ package content
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"io/fs"
 	"path"
@@ -63,6 +64,9 @@ type Page struct {
 	Area    string // area letter, on area and measure pages
 	Measure string // measure id, on measure pages
 	Weight  int
+	// AreaPos and MeasurePos locate those front matter values, for
+	// problems found across pages.
+	AreaPos, MeasurePos diag.Diagnostic
 	// Body is the Markdown after the front matter, with the front matter
 	// lines kept as blank lines so line numbers match the file.
 	Body []byte
@@ -244,6 +248,10 @@ func shiftLines(n *yaml.Node, by int) {
 	}
 }
 
+var kindNames = map[string]string{
+	KindPage: "a page", KindGuidance: "the guidance index", KindArea: "a guidance area", KindMeasure: "a measure page",
+}
+
 var pageFields = []string{"title", "summary", "layout", "area", "measure", "weight"}
 
 func (page *Page) decode(root *yaml.Node) diag.List {
@@ -262,7 +270,7 @@ func (page *Page) decode(root *yaml.Node) diag.List {
 		return strings.TrimSpace(fl.Value.Value), fl.Value
 	}
 	need := func(name string) {
-		errs.Add(p, root.Line, root.Column, RuleRequired, "missing required front matter field %q for a %s page", name, page.Kind)
+		errs.Add(p, root.Line, root.Column, RuleRequired, "missing required front matter field %q for %s", name, kindNames[page.Kind])
 	}
 	page.Title, _ = str("title")
 	if page.Title == "" {
@@ -284,6 +292,13 @@ func (page *Page) decode(root *yaml.Node) diag.List {
 	}
 	area, an := str("area")
 	measure, mn := str("measure")
+	at := func(n *yaml.Node) diag.Diagnostic {
+		if n == nil {
+			return diag.Diagnostic{Path: p, Line: root.Line, Col: root.Column}
+		}
+		return diag.Diagnostic{Path: p, Line: n.Line, Col: n.Column}
+	}
+	page.AreaPos, page.MeasurePos = at(an), at(mn)
 	switch page.Kind {
 	case KindArea, KindMeasure:
 		if an == nil {
@@ -315,11 +330,19 @@ func (page *Page) decode(root *yaml.Node) diag.List {
 	return errs
 }
 
-// organise sorts the pages and builds the guidance tree, checking that areas
-// and measures are unique and that each measure's area matches its folder.
+// organise sorts the pages and builds the guidance tree, checking that URLs,
+// areas and measures are unique and that each measure's area matches its
+// folder.
 func (s *Set) organise() diag.List {
 	var errs diag.List
-	slices.SortFunc(s.Pages, func(a, b *Page) int { return strings.Compare(a.URL, b.URL) })
+	slices.SortFunc(s.Pages, func(a, b *Page) int { return cmp.Or(strings.Compare(a.URL, b.URL), strings.Compare(a.Path, b.Path)) })
+	s.Pages = slices.CompactFunc(s.Pages, func(a, b *Page) bool {
+		if a.URL != b.URL {
+			return false
+		}
+		errs.Add(b.Path, 0, 0, RuleFileName, "%s and %s would both be the page %s: rename one", a.Path, b.Path, b.URL)
+		return true
+	})
 	areaByDir := map[string]*Area{}
 	areaByLetter := map[string]*Area{}
 	for _, p := range s.Pages {
@@ -328,12 +351,15 @@ func (s *Set) organise() diag.List {
 			s.Guidance = p
 		case KindArea:
 			a := &Area{Page: p}
+			// The folder keeps its area even when the letter is taken, so its
+			// measures are not also reported as having none.
+			areaByDir[path.Dir(p.Path)] = a
 			if prev, dup := areaByLetter[p.Area]; dup && p.Area != "" {
-				errs.Add(p.Path, 2, 1, RuleArea, "area %q is already used by %s", p.Area, prev.Path)
+				d := p.AreaPos
+				errs.Add(d.Path, d.Line, d.Col, RuleArea, "area %q is already used by %s", p.Area, prev.Path)
 				continue
 			}
 			areaByLetter[p.Area] = a
-			areaByDir[path.Dir(p.Path)] = a
 			s.Areas = append(s.Areas, a)
 		}
 	}
@@ -347,28 +373,38 @@ func (s *Set) organise() diag.List {
 		case a == nil:
 			errs.Add(p.Path, 1, 1, RuleArea, "measure page has no area: add %s/_index.md", path.Dir(p.Path))
 			continue
-		case p.Area != "" && p.Area != a.Area:
-			errs.Add(p.Path, 1, 1, RuleArea, "area %q does not match its folder's area %q (%s)", p.Area, a.Area, a.Path)
+		case p.Area != "" && a.Area != "" && p.Area != a.Area:
+			d := p.AreaPos
+			errs.Add(d.Path, d.Line, d.Col, RuleArea, "area %q does not match its folder's area %q (%s)", p.Area, a.Area, a.Path)
 		}
 		if prev, dup := seen[p.Measure]; dup && p.Measure != "" {
-			errs.Add(p.Path, 1, 1, RuleMeasure, "measure %q is already defined by %s", p.Measure, prev.Path)
+			d := p.MeasurePos
+			errs.Add(d.Path, d.Line, d.Col, RuleMeasure, "measure %q is already defined by %s", p.Measure, prev.Path)
 			continue
 		}
 		seen[p.Measure] = p
 		a.Measures = append(a.Measures, p)
 	}
-	byOrder := func(a, b *Page) int {
-		if a.Weight != b.Weight {
-			return a.Weight - b.Weight
-		}
-		return strings.Compare(a.Measure+a.Area+a.URL, b.Measure+b.Area+b.URL)
-	}
-	slices.SortFunc(s.Areas, func(a, b *Area) int { return byOrder(a.Page, b.Page) })
+	slices.SortFunc(s.Areas, func(a, b *Area) int {
+		return cmp.Or(a.Weight-b.Weight, strings.Compare(a.Area, b.Area), strings.Compare(a.URL, b.URL))
+	})
 	for _, a := range s.Areas {
-		slices.SortFunc(a.Measures, byOrder)
+		slices.SortFunc(a.Measures, func(a, b *Page) int {
+			return cmp.Or(a.Weight-b.Weight, compareMeasures(a.Measure, b.Measure), strings.Compare(a.URL, b.URL))
+		})
 		s.Measures = append(s.Measures, a.Measures...)
 	}
 	return errs
+}
+
+// compareMeasures orders measure ids by letter, then number: e2 before e10.
+func compareMeasures(a, b string) int {
+	if a == "" || b == "" {
+		return strings.Compare(a, b)
+	}
+	an, _ := strconv.Atoi(a[1:])
+	bn, _ := strconv.Atoi(b[1:])
+	return cmp.Or(strings.Compare(a[:1], b[:1]), an-bn, strings.Compare(a, b))
 }
 
 // String is for debugging.

@@ -48,7 +48,12 @@ func Write(w io.Writer, l List, format string, src SourceFunc) error {
 			if src == nil || d.Line < 1 {
 				continue
 			}
-			if line, ok := sourceLine(src(d.Path), d.Line); ok {
+			line, ok := sourceLine(src(d.Path), d.Line)
+			switch {
+			case !ok:
+			case d.Col < 1: // the line is known, the column is not
+				fmt.Fprintf(w, "    %s\n", line)
+			default:
 				fmt.Fprintf(w, "    %s\n    %s^\n", line, caretPad(line, d.Col))
 			}
 		}
@@ -73,6 +78,12 @@ func sourceLine(data []byte, n int) (string, bool) {
 			if !utf8.Valid(line) || len(line) > 400 {
 				return "", false
 			}
+			// Never print control characters to a terminal or a CI log.
+			for _, r := range string(line) {
+				if r < 0x20 && r != '\t' || r == 0x7f || r >= 0x80 && r < 0xa0 || r == 0x2028 || r == 0x2029 {
+					return "", false
+				}
+			}
 			return string(line), true
 		}
 	}
@@ -89,9 +100,12 @@ func caretPad(line string, col int) string {
 		if n >= col {
 			break
 		}
-		if r == '\t' {
+		switch {
+		case r == '\t':
 			b.WriteByte('\t')
-		} else {
+		case wide(r):
+			b.WriteString("  ") // takes two columns in a terminal
+		default:
 			b.WriteByte(' ')
 		}
 		n++
@@ -106,4 +120,18 @@ func ghData(s string) string {
 
 func ghProperty(s string) string {
 	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}
+
+// wide reports whether a terminal shows r in two columns (East Asian wide
+// and full-width characters, and most emoji).
+func wide(r rune) bool {
+	switch {
+	case r >= 0x1100 && r <= 0x115f, r >= 0x2e80 && r <= 0x303e, r >= 0x3041 && r <= 0x33ff,
+		r >= 0x3400 && r <= 0x4dbf, r >= 0x4e00 && r <= 0x9fff, r >= 0xa000 && r <= 0xa4cf,
+		r >= 0xac00 && r <= 0xd7a3, r >= 0xf900 && r <= 0xfaff, r >= 0xfe30 && r <= 0xfe4f,
+		r >= 0xff00 && r <= 0xff60, r >= 0xffe0 && r <= 0xffe6, r >= 0x1f300 && r <= 0x1f64f,
+		r >= 0x1f900 && r <= 0x1f9ff, r >= 0x20000 && r <= 0x3fffd:
+		return true
+	}
+	return false
 }

@@ -34,8 +34,10 @@ import (
 type Options struct {
 	// BasePath is the path the site is served under, such as "/" or "/sub/".
 	BasePath string
-	// MinHeading is the highest heading level the document may use; levels
-	// are shifted down to start there (2 for a page body under the h1).
+	// MinHeading is the highest heading level the document may use. When
+	// its top heading is above that, every heading moves down by the same
+	// amount (2 for a page body under the h1), so the outline keeps its
+	// shape; a document that starts lower is left as it is.
 	MinHeading int
 	// ReservedIDs are element ids the page template already uses, which
 	// heading ids must not repeat.
@@ -107,12 +109,12 @@ func (transformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Co
 		case *ast.Heading:
 			n.Level = min(n.Level+shift, 6)
 		case *ast.Link:
-			dest, ok := safeURL(string(n.Destination), opt.BasePath)
+			dest, ok := safeURL(decode(n.Destination), opt.BasePath)
 			if !ok {
 				unwrap(n)
 				continue
 			}
-			n.Destination = []byte(dest)
+			n.Destination = encode(dest)
 			if isExternal(dest) {
 				n.SetAttributeString("rel", []byte("noopener noreferrer"))
 			}
@@ -127,15 +129,16 @@ func (transformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Co
 			}
 			n.SetAttributeString("rel", []byte("noopener noreferrer"))
 		case *ast.Image:
-			dest, ok := safeURL(string(n.Destination), opt.BasePath)
+			dest, ok := safeURL(decode(n.Destination), opt.BasePath)
 			if ok && !isExternal(dest) && !strings.HasPrefix(dest, "mailto:") {
-				n.Destination = []byte(dest)
+				n.Destination = encode(dest)
 				continue
 			}
-			// Keep the alt text readable, as a link when the address is safe.
-			if ok {
+			// Keep the alt text readable: as a link when the address is safe
+			// and the image is not inside a link already (links do not nest).
+			if ok && !insideLink(n) {
 				link := ast.NewLink()
-				link.Destination = []byte(dest)
+				link.Destination = encode(dest)
 				link.SetAttributeString("rel", []byte("noopener noreferrer"))
 				moveChildren(n, link)
 				n.Parent().ReplaceChild(n.Parent(), n, link)
@@ -144,6 +147,28 @@ func (transformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Co
 			}
 		}
 	}
+}
+
+// decode resolves a destination as goldmark's renderer will (backslash
+// escapes, then character references), so that what is checked is what a
+// browser would see: "&#47;&#47;host" is "//host".
+func decode(raw []byte) string {
+	return string(util.ResolveEntityNames(util.ResolveNumericReferences(util.UnescapePunctuations(raw))))
+}
+
+// encode stores a checked destination so the renderer's own decoding
+// gives it back unchanged.
+func encode(dest string) []byte {
+	return []byte(strings.NewReplacer(`\`, `\\`, "&", "&amp;").Replace(dest))
+}
+
+func insideLink(n ast.Node) bool {
+	for p := n.Parent(); p != nil; p = p.Parent() {
+		if p.Kind() == ast.KindLink {
+			return true
+		}
+	}
+	return false
 }
 
 // safeURL checks a link destination and rewrites site-absolute paths under

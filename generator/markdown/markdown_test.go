@@ -219,7 +219,7 @@ func TestLinks(t *testing.T) {
 		{"https external", "[x](https://example.org/a)", sub, `<p><a href="https://example.org/a" rel="noopener noreferrer">x</a></p>` + "\n"},
 		{"http external", "[x](http://example.org/)", root, `<p><a href="http://example.org/" rel="noopener noreferrer">x</a></p>` + "\n"},
 		{"upper-case scheme", "[x](HTTPS://example.org/)", root, `<p><a href="https://example.org/" rel="noopener noreferrer">x</a></p>` + "\n"},
-		{"external with title", `[x](https://example.org/ "T")`, root, `<p><a href="https://example.org/" rel="noopener noreferrer" title="T">x</a></p>` + "\n"},
+		{"external with title", `[x](https://example.org/ "T")`, root, `<p><a href="https://example.org/" title="T" rel="noopener noreferrer">x</a></p>` + "\n"},
 		{"mailto", "[mail](mailto:a@example.org)", sub, `<p><a href="mailto:a@example.org">mail</a></p>` + "\n"},
 		{"protocol-relative dropped", "[x](//evil.example/x)", sub, "<p>x</p>\n"},
 		{"protocol-relative dropped at root", "[x](//evil.example/x)", root, "<p>x</p>\n"},

@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"sync"
 
 	"pledgesite/generator/record"
 	"pledgesite/generator/site"
@@ -39,14 +40,62 @@ type Measure struct {
 // URLFunc turns a site path into the URL published in the data.
 type URLFunc func(sitePath string) string
 
-// PledgesJSON returns every record, newest first.
-func PledgesJSON(s *site.Site, url URLFunc) ([]byte, error) {
-	out := make([]Pledge, len(s.Records))
-	for i, p := range s.Records {
-		out[i] = Pledge{Pledge: p, Regions: site.Regions(p), IsContribution: p.IsContribution(),
-			URL: url("/pledges/" + p.ID + "/"), Source: p.Path}
+// Cache keeps each record's JSON object and CSV row between builds of a
+// long-running process, by record content. A nil Cache caches nothing.
+type Cache struct {
+	mu   sync.Mutex
+	base string
+	json map[string][]byte
+	csv  map[string][]string
+}
+
+// NewCache returns an empty cache.
+func NewCache() *Cache { return &Cache{json: map[string][]byte{}, csv: map[string][]string{}} }
+
+// reset empties the cache when the URLs in it would be wrong.
+func (c *Cache) reset(base string) {
+	if c != nil && c.base != base {
+		c.base, c.json, c.csv = base, map[string][]byte{}, map[string][]string{}
 	}
-	return marshal(out)
+}
+
+// PledgesJSON returns every record, newest first, as an indented JSON array.
+// Each object is encoded on its own so that a cache can keep it.
+func PledgesJSON(s *site.Site, url URLFunc, cache *Cache) ([]byte, error) {
+	if cache != nil {
+		cache.mu.Lock()
+		defer cache.mu.Unlock()
+		cache.reset(url("/"))
+	}
+	var buf bytes.Buffer
+	buf.WriteString("[")
+	for i, p := range s.Records {
+		obj, ok := []byte(nil), false
+		if cache != nil {
+			obj, ok = cache.json[p.ID+p.Hash]
+		}
+		if !ok {
+			var err error
+			obj, err = json.MarshalIndent(Pledge{Pledge: p, Regions: site.Regions(p), IsContribution: p.IsContribution(),
+				URL: url("/pledges/" + p.ID + "/"), Source: p.Path}, " ", " ")
+			if err != nil {
+				return nil, err
+			}
+			if cache != nil {
+				cache.json[p.ID+p.Hash] = obj
+			}
+		}
+		if i > 0 {
+			buf.WriteString(",")
+		}
+		buf.WriteString("\n ")
+		buf.Write(obj)
+	}
+	if len(s.Records) > 0 {
+		buf.WriteString("\n")
+	}
+	buf.WriteString("]\n")
+	return buf.Bytes(), nil
 }
 
 // MeasuresJSON returns the measures in guidance order.
@@ -120,7 +169,12 @@ var csvColumns = []struct {
 
 // PledgesCSV returns one row per record, newest first. Cells that a
 // spreadsheet would run as a formula are prefixed with an apostrophe.
-func PledgesCSV(s *site.Site, url URLFunc) ([]byte, error) {
+func PledgesCSV(s *site.Site, url URLFunc, cache *Cache) ([]byte, error) {
+	if cache != nil {
+		cache.mu.Lock()
+		defer cache.mu.Unlock()
+		cache.reset(url("/"))
+	}
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	header := make([]string, 0, len(csvColumns)+1)
@@ -130,12 +184,21 @@ func PledgesCSV(s *site.Site, url URLFunc) ([]byte, error) {
 	if err := w.Write(append(header, "url")); err != nil {
 		return nil, err
 	}
-	row := make([]string, len(csvColumns)+1)
 	for _, p := range s.Records {
-		for i, c := range csvColumns {
-			row[i] = defuse(c.value(p))
+		row, ok := []string(nil), false
+		if cache != nil {
+			row, ok = cache.csv[p.ID+p.Hash]
 		}
-		row[len(csvColumns)] = url("/pledges/" + p.ID + "/")
+		if !ok {
+			row = make([]string, len(csvColumns)+1)
+			for i, c := range csvColumns {
+				row[i] = defuse(c.value(p))
+			}
+			row[len(csvColumns)] = url("/pledges/" + p.ID + "/")
+			if cache != nil {
+				cache.csv[p.ID+p.Hash] = row
+			}
+		}
 		if err := w.Write(row); err != nil {
 			return nil, err
 		}

@@ -130,6 +130,8 @@ func (d *decoder) record(root *yaml.Node, wantID string) {
 		p.ID = d.text(n, "id", MaxIDLen)
 		p.Pos["id"] = Pos{n.Line, n.Column}
 		switch {
+		case utf8.RuneCountInString(p.ID) > MaxIDLen:
+			// Reported by text; a second error about the same value helps no one.
 		case !IDPattern.MatchString(p.ID):
 			d.errorf(n, RuleIDFormat, "id %q is not a valid id: use lowercase letters, digits and single hyphens, such as \"ngo-safe-routes-2023\"", p.ID)
 		case p.ID != wantID:

@@ -156,8 +156,12 @@ func decodeFile(fsys fs.FS, p string) (*Pledge, diag.List) {
 		return nil, diag.List{{Path: p, Rule: RuleFile, Message: fmt.Sprintf("cannot read: %v", err)}}
 	}
 	defer f.Close()
-	// Read one byte past the limit so an oversized file is reported without
-	// reading all of it.
+	if st, err := f.Stat(); err == nil && st.Size() > yamlsrc.MaxFileSize {
+		return nil, diag.List{{Path: p, Line: 1, Col: 1, Rule: yamlsrc.RuleSize,
+			Message: fmt.Sprintf("file is %d bytes, larger than the limit of %d bytes", st.Size(), yamlsrc.MaxFileSize)}}
+	}
+	// Read one byte past the limit so a file that grows while being read is
+	// still caught without reading all of it.
 	buf, err := io.ReadAll(io.LimitReader(f, yamlsrc.MaxFileSize+1))
 	if err != nil {
 		return nil, diag.List{{Path: p, Rule: RuleFile, Message: fmt.Sprintf("cannot read: %v", err)}}
@@ -178,11 +182,12 @@ func suggestID(name string) string {
 			dash = true
 		}
 	}
-	s := strings.TrimRight(b.String(), "-")
+	s := b.String()
+	s = strings.Trim(s[:min(len(s), MaxIDLen)], "-")
 	if s == "" {
 		s = "my-pledge"
 	}
-	return s[:min(len(s), MaxIDLen)]
+	return s
 }
 
 // CheckRefs checks what only the whole catalogue can tell: that ids are

@@ -2,6 +2,10 @@ package render
 
 import (
 	"bytes"
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"runtime"
@@ -31,6 +35,8 @@ type Renderer struct {
 	cards  map[string]template.HTML
 	dates  func(path string) string
 	search searchData
+	memo   *Memo
+	common string // hash of the theme, assets and settings
 }
 
 // searchData is what the search page needs from the index.
@@ -51,13 +57,25 @@ var reservedIDs = []string{"main", "top", "site-header", "site-nav", "site-foote
 
 // New prepares a renderer; the theme is parsed with the renderer's funcs.
 // dates tells when a source file last changed, for "last updated" lines.
-func New(s *site.Site, md *markdown.Renderer, assets Assets, dates func(path string) string) *Renderer {
-	return &Renderer{site: s, md: md, assets: assets, base: s.Config.BasePath(), dates: dates}
+// memo may be nil.
+func New(s *site.Site, md *markdown.Renderer, assets Assets, dates func(path string) string, memo *Memo) *Renderer {
+	return &Renderer{site: s, md: md, assets: assets, base: s.Config.BasePath(), dates: dates, memo: memo}
 }
 
 // SetTheme sets the parsed theme. It is separate from New because the
 // theme's funcs are the renderer's methods.
-func (r *Renderer) SetTheme(t *Theme) { r.theme = t }
+func (r *Renderer) SetTheme(t *Theme) {
+	r.theme = t
+	h := sha256.New()
+	cfg, _ := json.Marshal(r.site.Config)
+	assets, _ := json.Marshal(r.assets)
+	featured := ""
+	if r.site.Featured != nil {
+		featured = r.site.Featured.ID
+	}
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s", t.Hash, cfg, assets, featured, r.base)
+	r.common = hex.EncodeToString(h.Sum(nil))
+}
 
 // Job is one page to render at a site path.
 type Job struct {
@@ -81,10 +99,21 @@ func (r *Renderer) Render(jobs []Job, w Writer) error {
 		wg.Go(func() {
 			var buf bytes.Buffer
 			for j := range next {
+				key := r.fingerprint(j.Page)
+				if data, ok := r.memo.page(j.Path, key); ok {
+					if err := w.WriteFile(j.Path, data); err != nil {
+						mu.Lock()
+						first = cmp.Or(first, err)
+						mu.Unlock()
+					}
+					continue
+				}
 				buf.Reset()
 				err := r.execute(&buf, j.Page)
 				if err == nil {
-					err = w.WriteFile(j.Path, buf.Bytes())
+					data := bytes.Clone(buf.Bytes())
+					r.memo.putPage(j.Path, key, data)
+					err = w.WriteFile(j.Path, data)
 				}
 				if err != nil {
 					mu.Lock()
@@ -128,12 +157,18 @@ func (r *Renderer) renderCards() error {
 		wg.Go(func() {
 			var buf bytes.Buffer
 			for i := w; i < len(recs); i += len(errs) {
+				key := r.common + recs[i].Hash
+				if html, ok := r.memo.card(key); ok {
+					out[i] = html
+					continue
+				}
 				buf.Reset()
 				if err := t.ExecuteTemplate(&buf, "card", recs[i]); err != nil {
 					errs[w] = fmt.Errorf("rendering the card of %s: %w", recs[i].ID, err)
 					return
 				}
 				out[i] = template.HTML(buf.String()) //nolint:gosec // output of html/template
+				r.memo.putCard(key, out[i])
 			}
 		})
 	}

@@ -9,7 +9,10 @@
 package render
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"hash"
 	"html/template"
 	"io/fs"
 	"path"
@@ -29,12 +32,14 @@ var pageKinds = []string{
 // Theme is a parsed set of layouts.
 type Theme struct {
 	Dir     string // theme folder relative to the source root
+	Hash    string // of every layout file, so caches notice template edits
 	layouts map[string]*template.Template
 }
 
 // LoadTheme parses the layouts of the theme in dir with the given funcs.
 func LoadTheme(fsys fs.FS, dir string, funcs template.FuncMap) (*Theme, diag.List) {
 	var errs diag.List
+	sum := sha256.New()
 	layouts := path.Join(dir, "layouts")
 	base := template.New("").Funcs(funcs)
 	common, err := fs.Glob(fsys, path.Join(layouts, "partials", "*.html"))
@@ -42,7 +47,7 @@ func LoadTheme(fsys fs.FS, dir string, funcs template.FuncMap) (*Theme, diag.Lis
 		common = append([]string{path.Join(layouts, "baseof.html")}, common...)
 	}
 	for _, name := range common {
-		if err := parseFile(fsys, base, name); err != nil {
+		if err := parseFile(fsys, base, name, sum); err != nil {
 			errs = append(errs, templateDiagnostic(dir, name, err))
 		}
 	}
@@ -54,7 +59,7 @@ func LoadTheme(fsys fs.FS, dir string, funcs template.FuncMap) (*Theme, diag.Lis
 		name := path.Join(layouts, kind+".html")
 		clone, err := base.Clone()
 		if err == nil {
-			err = parseFile(fsys, clone, name)
+			err = parseFile(fsys, clone, name, sum)
 		}
 		if err != nil {
 			errs = append(errs, templateDiagnostic(dir, name, err))
@@ -62,14 +67,17 @@ func LoadTheme(fsys fs.FS, dir string, funcs template.FuncMap) (*Theme, diag.Lis
 		}
 		t.layouts[kind] = clone
 	}
+	t.Hash = hex.EncodeToString(sum.Sum(nil))
 	return t, errs
 }
 
-func parseFile(fsys fs.FS, t *template.Template, name string) error {
+func parseFile(fsys fs.FS, t *template.Template, name string, sum hash.Hash) error {
 	data, err := fs.ReadFile(fsys, name)
 	if err != nil {
 		return err
 	}
+	fmt.Fprintf(sum, "%s\x00%d\x00", name, len(data))
+	sum.Write(data)
 	_, err = t.New(name).Parse(string(data))
 	return err
 }

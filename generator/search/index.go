@@ -100,9 +100,48 @@ type Index struct {
 // TextFunc returns the plain text of a record's description.
 type TextFunc func(p *record.Pledge) string
 
+// Cache keeps each document's terms and fragment between builds of a
+// long-running process, by record content, so a rebuild tokenizes only
+// the records that changed. A nil Cache caches nothing.
+type Cache struct {
+	mu   sync.Mutex
+	base string
+	docs map[string]cachedDoc
+}
+
+type cachedDoc struct {
+	terms [tiers][]string
+	frag  []byte
+}
+
+// NewCache returns an empty cache.
+func NewCache() *Cache { return &Cache{docs: map[string]cachedDoc{}} }
+
+func (c *Cache) get(base, hash string) (cachedDoc, bool) {
+	if c == nil {
+		return cachedDoc{}, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.base != base {
+		c.base, c.docs = base, map[string]cachedDoc{}
+	}
+	d, ok := c.docs[hash]
+	return d, ok
+}
+
+func (c *Cache) put(hash string, d cachedDoc) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	c.docs[hash] = d
+	c.mu.Unlock()
+}
+
 // Build indexes every record of s. rel turns a site path into the URL the
-// client links to; text gives a description's plain text.
-func Build(s *site.Site, rel func(string) string, text TextFunc) (*Index, error) {
+// client links to; text gives a description's plain text. cache may be nil.
+func Build(s *site.Site, rel func(string) string, text TextFunc, cache *Cache) (*Index, error) {
 	recs := s.Records
 	n := len(recs)
 	idx := &Index{Files: map[string][]byte{}}
@@ -112,8 +151,13 @@ func Build(s *site.Site, rel func(string) string, text TextFunc) (*Index, error)
 	docTerms := make([][tiers][]string, n)
 	frags := make([][]byte, n)
 	errs := make([]error, n)
+	base := rel("/")
 	parallel(n, func(doc int) {
 		p := recs[doc]
+		if c, ok := cache.get(base, p.ID+p.Hash); ok {
+			docTerms[doc], frags[doc] = c.terms, c.frag
+			return
+		}
 		names := p.Title + " " + p.Entity.Name
 		for _, e := range p.Partners {
 			names += " " + e.Name
@@ -130,6 +174,9 @@ func Build(s *site.Site, rel func(string) string, text TextFunc) (*Index, error)
 			frag.Kind = record.KindMultistakeholder
 		}
 		frags[doc], errs[doc] = json.Marshal(frag)
+		if errs[doc] == nil {
+			cache.put(p.ID+p.Hash, cachedDoc{terms: docTerms[doc], frag: frags[doc]})
+		}
 	})
 	postings := map[string]*[tiers][]int{}
 	for doc := range n {

@@ -13,7 +13,9 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
@@ -49,8 +51,12 @@ func Parse(path string, data []byte) (*yaml.Node, diag.List) {
 		errs.Add(path, line, col, RuleEncoding, "invalid UTF-8: save the file as UTF-8 text")
 		return nil, errs
 	}
-	if line, col, ok := tooDeep(data); ok {
-		errs.Add(path, line, col, RuleShape, "values are nested more than %d levels deep", MaxDepth)
+	if line, col, r, ok := controlChar(data); ok {
+		what := "the control character %U is not allowed: remove it"
+		if r == 0x85 || r == 0x2028 || r == 0x2029 {
+			what = "the line separator character %U is not allowed: use an ordinary line break"
+		}
+		errs.Add(path, line, col, RuleEncoding, what, r)
 		return nil, errs
 	}
 	if len(bytes.TrimSpace(stripComments(data))) == 0 {
@@ -79,12 +85,18 @@ func Parse(path string, data []byte) (*yaml.Node, diag.List) {
 	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
 		root = root.Content[0]
 	}
+	if root.Kind == yaml.ScalarNode && root.ShortTag() == "!!null" {
+		errs.Add(path, 1, 1, RuleShape, "file is empty: expected a mapping of fields such as \"id: ...\"")
+		return nil, errs
+	}
 	if root.Kind != yaml.MappingNode {
 		errs.Add(path, root.Line, root.Column, RuleShape, "expected a mapping of fields such as \"id: ...\" at the top of the file, found %s", Describe(root))
 		return nil, errs
 	}
-	walk(root, func(n *yaml.Node) {
+	walk(root, 0, func(n *yaml.Node, depth int) {
 		switch {
+		case depth > MaxDepth && (n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode):
+			errs.Add(path, n.Line, n.Column, RuleShape, "values are nested more than %d levels deep", MaxDepth)
 		case n.Kind == yaml.AliasNode:
 			errs.Add(path, n.Line, n.Column, RuleShape, "aliases (*%s) are not allowed: write the value out", n.Value)
 		case n.Anchor != "":
@@ -107,14 +119,16 @@ func isPlainTag(tag string) bool {
 	return false
 }
 
-// walk visits every node below n. Aliases are visited but not followed.
-func walk(n *yaml.Node, fn func(*yaml.Node)) {
-	fn(n)
-	if n.Kind == yaml.AliasNode {
+// walk visits every node below n with its nesting depth (a mapping's keys
+// and values are one level below it). Aliases are visited but not
+// followed, and nothing below MaxDepth+1 is visited.
+func walk(n *yaml.Node, depth int, fn func(*yaml.Node, int)) {
+	fn(n, depth)
+	if n.Kind == yaml.AliasNode || depth > MaxDepth {
 		return
 	}
 	for _, c := range n.Content {
-		walk(c, fn)
+		walk(c, depth+1, fn)
 	}
 }
 
@@ -143,21 +157,83 @@ func Describe(n *yaml.Node) string {
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
-// syntaxError turns a yaml.v3 error into a diagnostic. yaml.v3 gives the line
-// but not the column; the column is set to the first non-blank character of
-// that line so the caret lands on something.
+// parserProblems are the messages of yaml.v3's parser (as opposed to its
+// scanner). For these yaml.v3 prints a 0-based line, and the line of the
+// enclosing block rather than of the problem (the off-by-one Hugo users
+// know from front matter errors).
+var parserProblems = []string{
+	"did not find expected key",
+	"did not find expected node content",
+	"did not find expected '-' indicator",
+	"did not find expected ',' or ']'",
+	"did not find expected ',' or '}'",
+	"did not find expected <document start>",
+	"did not find expected <stream-start>",
+	"found undefined tag handle",
+	"found duplicate %TAG directive",
+	"found duplicate %YAML directive",
+	"found incompatible YAML document",
+}
+
+// syntaxError turns a yaml.v3 error into a diagnostic at the line of the
+// problem. yaml.v3 gives no column; the column is the first non-blank
+// character of the line, so the caret lands on something.
 func syntaxError(path string, data []byte, err error) diag.Diagnostic {
-	msg := err.Error()
-	d := diag.Diagnostic{Path: path, Line: 1, Col: 1, Rule: RuleSyntax}
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		d.Line, _ = strconv.Atoi(m[1])
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	line := 0
+	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+		line, _ = strconv.Atoi(m[1])
 		msg = m[2]
-	} else if after, ok := bytes.CutPrefix([]byte(msg), []byte("yaml: ")); ok {
-		msg = string(after)
 	}
-	d.Col = firstNonBlank(data, d.Line)
-	d.Message = "YAML syntax: " + msg + syntaxHint(msg)
-	return d
+	switch {
+	case strings.HasPrefix(msg, "exceeded max depth"):
+		// yaml.v3's own guard against deep nesting names no line: find the
+		// bracket that goes too deep.
+		l, c := deepBracket(data)
+		return diag.Diagnostic{Path: path, Line: l, Col: c, Rule: RuleShape,
+			Message: fmt.Sprintf("values are nested more than %d levels deep", MaxDepth)}
+	case strings.HasPrefix(msg, "unknown anchor"):
+		// An alias to nothing: point at the alias.
+		name := strings.TrimSuffix(strings.TrimPrefix(msg, "unknown anchor '"), "' referenced")
+		if l, c, ok := find(data, "*"+name); ok {
+			return diag.Diagnostic{Path: path, Line: l, Col: c, Rule: RuleShape,
+				Message: fmt.Sprintf("aliases (*%s) are not allowed: write the value out", name)}
+		}
+	case strings.Contains(msg, "',' or"):
+		// An unclosed flow collection: yaml.v3 names (0-based) the line of
+		// its opening bracket, which is where the fix goes.
+		line++
+	case slices.Contains(parserProblems, msg):
+		line = problemLine(data, line+1, msg)
+	}
+	if n := bytes.Count(bytes.TrimSuffix(data, []byte("\n")), []byte("\n")) + 1; line > n {
+		line = n // past the end: the last line
+	}
+	line = max(line, 1)
+	return diag.Diagnostic{Path: path, Line: line, Col: firstNonBlank(data, line), Rule: RuleSyntax,
+		Message: "YAML syntax: " + msg + syntaxHint(msg)}
+}
+
+// problemLine finds the line where a parser error starts: the first line
+// from the enclosing block's line on whose prefix of the file fails the
+// same way. It gives up, keeping from, after a bounded amount of work.
+func problemLine(data []byte, from int, msg string) int {
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	offset := 0
+	for i := 0; i < from-1 && i < len(lines); i++ {
+		offset += len(lines[i])
+	}
+	budget := 4 << 20
+	for k := from; k <= len(lines) && budget > 0; k++ {
+		offset += len(lines[k-1])
+		budget -= offset
+		var n yaml.Node
+		err := yaml.Unmarshal(data[:offset], &n)
+		if err != nil && strings.HasSuffix(err.Error(), msg) {
+			return k
+		}
+	}
+	return from
 }
 
 func syntaxHint(msg string) string {
@@ -198,6 +274,7 @@ func invalidUTF8(data []byte) (line, col int, bad bool) {
 		return 0, 0, false
 	}
 	line, col = 1, 1
+	data = bytes.TrimPrefix(data, bom) // editors do not count it as a column
 	for len(data) > 0 {
 		r, size := utf8.DecodeRune(data)
 		if r == utf8.RuneError && size == 1 {
@@ -213,24 +290,17 @@ func invalidUTF8(data []byte) (line, col int, bad bool) {
 	return line, col, true
 }
 
-// tooDeep finds flow or block nesting beyond MaxDepth without parsing, so a
-// file of ten thousand "[" never reaches the recursive parts of yaml.v3. It
-// counts flow brackets outside quotes and comments, and block nesting by
-// indentation steps; it may over-count in odd files, which only costs a
-// clear error.
-func tooDeep(data []byte) (line, col int, deep bool) {
-	depth := 0
-	line, col = 1, 0
-	var quote byte
+// deepBracket finds the flow bracket that opens nesting level MaxDepth+1,
+// outside quotes and comments, or returns 1, 1.
+func deepBracket(data []byte) (line, col int) {
+	depth, line, col := 0, 1, 0
+	var quote rune
 	comment := false
-	for _, c := range data {
+	for _, c := range string(data) {
 		col++
 		switch {
 		case c == '\n':
 			line, col, comment = line+1, 0, false
-			if quote == '\'' || quote == '"' {
-				continue // multi-line quoted scalar
-			}
 		case comment:
 		case quote != 0:
 			if c == quote {
@@ -241,16 +311,50 @@ func tooDeep(data []byte) (line, col int, deep bool) {
 		case c == '"' || c == '\'':
 			quote = c
 		case c == '[' || c == '{':
-			depth++
-			if depth > MaxDepth {
-				return line, col, true
+			if depth++; depth > MaxDepth {
+				return line, col
 			}
 		case c == ']' || c == '}':
 			depth = max(depth-1, 0)
 		}
 	}
-	return 0, 0, false
+	return 1, 1
 }
+
+// find returns the position of the first occurrence of s.
+func find(data []byte, s string) (line, col int, ok bool) {
+	i := bytes.Index(data, []byte(s))
+	if i < 0 {
+		return 0, 0, false
+	}
+	line = bytes.Count(data[:i], []byte("\n")) + 1
+	start := bytes.LastIndexByte(data[:i], '\n') + 1
+	return line, utf8.RuneCount(data[start:i]) + 1, true
+}
+
+// controlChar finds the first control character YAML does not allow in a
+// file (all but tab, line feed and carriage return), so it can be reported
+// where it is rather than at the top of the file.
+func controlChar(data []byte) (line, col int, r rune, found bool) {
+	line, col = 1, 1
+	for _, c := range string(bytes.TrimPrefix(data, bom)) {
+		switch {
+		case c == '\n':
+			line, col = line+1, 1
+			continue
+		case c < 0x20 && c != '\t' && c != '\r', c == 0x7f:
+			return line, col, c, true
+		case c == 0x85 || c == 0x2028 || c == 0x2029:
+			// YAML reads these as line breaks and editors mostly do not,
+			// so every position after one would be off by a line.
+			return line, col, c, true
+		}
+		col++
+	}
+	return 0, 0, 0, false
+}
+
+var bom = []byte("\ufeff")
 
 // stripComments removes full-line comments so that a file holding only
 // comments counts as empty.

@@ -1,0 +1,65 @@
+package markdown_test
+
+import (
+	"bytes"
+	"regexp"
+	"slices"
+	"testing"
+
+	"pledgesite/generator/markdown"
+)
+
+var anyHeadingID = regexp.MustCompile(`<h[1-6] id="([^"]*)"`)
+
+// FuzzRender checks, for any input, that rendering neither fails nor
+// panics, and that the output holds no <script>, no on...= attribute and no
+// href or src whose scheme is javascript:, vbscript:, data: or file:. It
+// also checks that heading ids are unique and never reserved, and that
+// rendering is deterministic.
+//
+// Seeds: testdata/fuzz/FuzzRender (bodies of the site's content pages and
+// the golden cases), plus the golden cases and content pages read afresh.
+//
+//	go test ./generator/markdown -run '^$' -fuzz FuzzRender -fuzztime 60s
+func FuzzRender(f *testing.F) {
+	for _, c := range readGoldenCases(f) {
+		f.Add(c.input)
+	}
+	for _, b := range contentBodies(f) {
+		f.Add(b)
+	}
+	r := markdown.New()
+	reserved := []string{"main", "content", "top", "section"}
+	opts := []markdown.Options{
+		{},
+		{BasePath: "/sub/", MinHeading: 2, ReservedIDs: reserved},
+		{BasePath: "/a/b/", MinHeading: 6},
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		for _, opt := range opts {
+			out, err := r.Render(src, opt)
+			if err != nil {
+				t.Fatalf("Render: %v", err)
+			}
+			s := string(out)
+			if msg := unsafeHTML(s); msg != "" {
+				t.Fatalf("unsafe output (base %q): %s\ninput: %q\noutput: %s", opt.BasePath, msg, src, s)
+			}
+			seen := map[string]bool{}
+			for _, m := range anyHeadingID.FindAllStringSubmatch(s, -1) {
+				id := m[1]
+				if seen[id] {
+					t.Fatalf("heading id %q used twice\ninput: %q\noutput: %s", id, src, s)
+				}
+				if slices.Contains(opt.ReservedIDs, id) {
+					t.Fatalf("heading id %q is reserved\ninput: %q\noutput: %s", id, src, s)
+				}
+				seen[id] = true
+			}
+			again, _ := r.Render(bytes.Clone(src), opt)
+			if again != out {
+				t.Fatalf("rendering is not deterministic\ninput: %q\nfirst: %s\nsecond: %s", src, out, again)
+			}
+		}
+	})
+}

@@ -1,0 +1,138 @@
+package render
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"html/template"
+	"io"
+	"strconv"
+	"sync"
+
+	"pledgesite/generator/record"
+)
+
+// Memo keeps rendered pages and cards between builds of a long-running
+// process (the preview server). A page is reused when its fingerprint, a
+// hash of everything the page shows, is unchanged; only the pages that make
+// up most of a large site are fingerprinted (pledge pages and list pages),
+// the few others are always rendered. A nil Memo caches nothing.
+type Memo struct {
+	mu    sync.Mutex
+	pages map[string]memoPage      // by site path
+	cards map[string]template.HTML // by fingerprint
+}
+
+type memoPage struct {
+	key  string
+	data []byte
+}
+
+// NewMemo returns an empty memo.
+func NewMemo() *Memo {
+	return &Memo{pages: map[string]memoPage{}, cards: map[string]template.HTML{}}
+}
+
+func (m *Memo) page(path, key string) ([]byte, bool) {
+	if m == nil || key == "" {
+		return nil, false
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e, ok := m.pages[path]
+	return e.data, ok && e.key == key
+}
+
+func (m *Memo) putPage(path, key string, data []byte) {
+	if m == nil || key == "" {
+		return
+	}
+	m.mu.Lock()
+	m.pages[path] = memoPage{key: key, data: data}
+	m.mu.Unlock()
+}
+
+func (m *Memo) card(key string) (template.HTML, bool) {
+	if m == nil {
+		return "", false
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	h, ok := m.cards[key]
+	return h, ok
+}
+
+func (m *Memo) putCard(key string, html template.HTML) {
+	if m == nil {
+		return
+	}
+	m.mu.Lock()
+	m.cards[key] = html
+	m.mu.Unlock()
+}
+
+// fingerprint hashes what a page shows, or returns "" for pages that are
+// always rendered. common covers the theme, assets and settings, which
+// every page depends on.
+func (r *Renderer) fingerprint(p *Page) string {
+	if r.memo == nil {
+		return ""
+	}
+	h := sha256.New()
+	put := func(parts ...string) {
+		for _, s := range parts {
+			io.WriteString(h, strconv.Itoa(len(s)))
+			io.WriteString(h, ":")
+			io.WriteString(h, s)
+		}
+	}
+	rec := func(p *record.Pledge) {
+		if p == nil {
+			put("-")
+			return
+		}
+		put(p.ID, p.Hash)
+	}
+	put(r.common, p.Kind, p.URL, p.Title, p.Description)
+	for _, c := range p.Crumbs {
+		put(c.Title, c.URL)
+	}
+	switch p.Kind {
+	case "pledge":
+		// The page shows the record, the titles of the records it names or
+		// that name it, the measures' titles and the file's date.
+		rec(p.Record)
+		for _, id := range p.Record.Matches {
+			rec(r.site.ByID[id])
+		}
+		for _, id := range p.Record.ContributesTo {
+			rec(r.site.ByID[id])
+		}
+		put("matched-by")
+		for _, m := range r.site.MatchedBy[p.Record.ID] {
+			rec(m)
+		}
+		for _, id := range p.Record.Measures {
+			if m := r.site.Measures[id]; m != nil {
+				put(m.URL, m.Measure, m.Title)
+			}
+		}
+		put(r.dates(p.Record.Path))
+	case "list", "term":
+		// A list shows one card per record, the pager and the term.
+		for _, rc := range p.Records {
+			rec(rc)
+		}
+		if pg := p.Pager; pg != nil {
+			put(strconv.Itoa(pg.Number), strconv.Itoa(pg.Total), strconv.Itoa(pg.Items))
+		}
+		if p.Term != nil {
+			put(p.Taxonomy.Key, p.Term.Value, p.Term.Label)
+			if m := r.site.Measures[p.Term.Value]; p.Taxonomy.Key == "measures" && m != nil {
+				put(m.URL, m.Summary)
+			}
+		}
+	default:
+		return ""
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}

@@ -1,0 +1,170 @@
+package server
+
+import (
+	"bytes"
+	"fmt"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+)
+
+// contentTypes covers the extensions mime's table may lack or get wrong.
+var contentTypes = map[string]string{
+	".html":        "text/html; charset=utf-8",
+	".css":         "text/css; charset=utf-8",
+	".js":          "text/javascript; charset=utf-8",
+	".json":        "application/json",
+	".xml":         "application/xml",
+	".txt":         "text/plain; charset=utf-8",
+	".csv":         "text/csv; charset=utf-8",
+	".svg":         "image/svg+xml",
+	".png":         "image/png",
+	".ico":         "image/x-icon",
+	".webmanifest": "application/manifest+json",
+	".bin":         "application/octet-stream",
+}
+
+func contentType(name string) string {
+	ext := path.Ext(name)
+	if ct, ok := contentTypes[ext]; ok {
+		return ct
+	}
+	if ct := mime.TypeByExtension(ext); ct != "" {
+		return ct
+	}
+	return "application/octet-stream"
+}
+
+// ServeHTTP serves the last good build from memory, and the server's own
+// reload script and event stream under Prefix.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	switch r.URL.Path {
+	case Prefix + "live.js":
+		w.Header().Set("Content-Type", contentTypes[".js"])
+		w.Header().Set("Cache-Control", "no-store")
+		w.Write(liveJS)
+		return
+	case Prefix + "events":
+		s.events(w, r)
+		return
+	}
+	s.mu.RLock()
+	files := s.files
+	s.mu.RUnlock()
+
+	name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
+	if strings.HasSuffix(r.URL.Path, "/") && name != "" {
+		name += "/"
+	}
+	data, ok := files[name]
+	switch {
+	case ok && !strings.HasSuffix(name, "/") && name != "":
+	case name == "" || strings.HasSuffix(name, "/"):
+		name += "index.html"
+		data, ok = files[name]
+	default:
+		// /pledges/x without the slash: send the browser to /pledges/x/.
+		if _, dir := files[name+"/index.html"]; dir {
+			target := "/" + name + "/"
+			if r.URL.RawQuery != "" {
+				target += "?" + r.URL.RawQuery
+			}
+			http.Redirect(w, r, target, http.StatusMovedPermanently)
+			return
+		}
+	}
+	status := http.StatusOK
+	if !ok {
+		name, status = "404.html", http.StatusNotFound
+		data, ok = files[name]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+	}
+	if strings.HasSuffix(name, ".html") {
+		data = inject(data)
+	}
+	w.Header().Set("Content-Type", contentType(name))
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Content-Length", fmt.Sprint(len(data)))
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		w.Write(data)
+	}
+}
+
+// inject adds the reload script before </body>. It is the only difference
+// between a served page and the same page from `pledgesite build`.
+func inject(page []byte) []byte {
+	tag := []byte(`<script src="` + Prefix + `live.js" defer></script>`)
+	i := bytes.LastIndex(page, []byte("</body>"))
+	if i < 0 {
+		return append(page[:len(page):len(page)], tag...)
+	}
+	out := make([]byte, 0, len(page)+len(tag))
+	out = append(out, page[:i]...)
+	out = append(out, tag...)
+	return append(out, page[i:]...)
+}
+
+// events streams rebuild events to one page.
+func (s *Server) events(w http.ResponseWriter, r *http.Request) {
+	flusher, ok := w.(http.Flusher)
+	if !ok {
+		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-store")
+	c := make(chan event, 8)
+	s.mu.Lock()
+	s.clients[c] = true
+	errText := s.errText
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		if s.clients[c] {
+			delete(s.clients, c)
+		}
+		s.mu.Unlock()
+	}()
+	fmt.Fprint(w, "retry: 500\n\n")
+	if errText != "" {
+		writeEvent(w, event{"errors", errText})
+	}
+	flusher.Flush()
+	ping := time.NewTicker(15 * time.Second)
+	defer ping.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case e, ok := <-c:
+			if !ok {
+				return
+			}
+			writeEvent(w, e)
+			flusher.Flush()
+		case <-ping.C:
+			fmt.Fprint(w, ": ping\n\n")
+			flusher.Flush()
+		}
+	}
+}
+
+func writeEvent(w http.ResponseWriter, e event) {
+	fmt.Fprintf(w, "event: %s\n", e.name)
+	for _, line := range strings.Split(e.data, "\n") {
+		fmt.Fprintf(w, "data: %s\n", line)
+	}
+	fmt.Fprint(w, "\n")
+}

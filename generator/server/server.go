@@ -1,0 +1,344 @@
+// Package server is the preview server of `pledgesite serve`: it builds the
+// site into memory, serves it, watches the sources and rebuilds on change,
+// and tells open pages to reload over Server-Sent Events.
+//
+// Rebuilds go through the same generator.Builder as `pledgesite build`, with
+// its caches on, so a changed pledge re-renders that pledge and the pages
+// that list it. A failed rebuild never replaces the site being served: the
+// last good build stays up and every page shows the errors over it.
+package server
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+
+	"pledgesite/generator"
+	"pledgesite/generator/diag"
+)
+
+//go:embed live.js
+var liveJS []byte
+
+// Prefix is where the server's own files live; the site never uses it.
+const Prefix = "/_pledgesite/"
+
+// Config says what to serve.
+type Config struct {
+	Source     string
+	Addr       string // host:port to listen on
+	SassBinary string
+	Log        io.Writer // one line per rebuild
+	// Quiet is how long the sources must be still before a rebuild.
+	Quiet time.Duration
+}
+
+// Server serves one site.
+type Server struct {
+	cfg     Config
+	builder *generator.Builder
+	baseURL string
+
+	mu      sync.RWMutex
+	files   map[string][]byte // last good build
+	errText string            // problems of the last build, "" when it succeeded
+	clients map[chan event]bool
+
+	ln       net.Listener
+	ready    chan struct{}
+	attempts int
+}
+
+type event struct{ name, data string }
+
+// New prepares a server; Run starts it.
+func New(ctx context.Context, cfg Config) (*Server, error) {
+	if cfg.Quiet == 0 {
+		cfg.Quiet = 20 * time.Millisecond
+	}
+	if cfg.Log == nil {
+		cfg.Log = io.Discard
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return nil, err
+	}
+	b, err := generator.NewBuilder(ctx, cfg.Source, cfg.SassBinary, true)
+	if err != nil {
+		ln.Close()
+		return nil, err
+	}
+	return &Server{cfg: cfg, builder: b, ln: ln, baseURL: "http://" + ln.Addr().String() + "/",
+		clients: map[chan event]bool{}, ready: make(chan struct{})}, nil
+}
+
+// URL is the address the site is served at.
+func (s *Server) URL() string { return s.baseURL }
+
+// Ready is closed once the first build is done, good or not.
+func (s *Server) Ready() <-chan struct{} { return s.ready }
+
+// Files returns the files of the last good build, for tests.
+func (s *Server) Files() map[string][]byte {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.files
+}
+
+// Rebuilds counts the rebuilds done, good or failed, and reports whether
+// the last one failed; tests wait on it.
+func (s *Server) Rebuilds() (n int, failed bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.attempts, s.errText != ""
+}
+
+// Run builds, serves and watches until ctx is done, then shuts down: the
+// listener, the watcher and the Dart Sass process are all closed.
+func (s *Server) Run(ctx context.Context) error {
+	defer s.builder.Close()
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	if err := s.watchTree(w); err != nil {
+		return err
+	}
+
+	// The listener is open already: a browser that connects during the
+	// first build waits for it instead of seeing an empty site.
+	fmt.Fprintf(s.cfg.Log, "serving %s at %s (press Ctrl-C to stop)\n", s.cfg.Source, s.baseURL)
+	s.rebuild(ctx, nil)
+	close(s.ready)
+
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(s.ln) }()
+
+	batches := newBatcher(s.cfg.Quiet, 2*time.Second)
+	defer batches.close()
+	for {
+		select {
+		case <-ctx.Done():
+			s.closeClients()
+			shutdown, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+			defer cancel()
+			return srv.Shutdown(shutdown)
+		case err := <-serveErr:
+			return err
+		case ev, ok := <-w.Events:
+			if !ok {
+				return errors.New("file watcher closed")
+			}
+			if rel, ok := s.relevant(ev.Name); ok {
+				if ev.Has(fsnotify.Create) {
+					// A new folder (or one moved in) is watched too.
+					if st, err := os.Stat(ev.Name); err == nil && st.IsDir() {
+						_ = s.addTree(w, ev.Name)
+					}
+				}
+				batches.in <- rel
+			}
+		case err := <-w.Errors:
+			fmt.Fprintf(s.cfg.Log, "watch: %v\n", err)
+		case batch := <-batches.out:
+			s.rebuild(ctx, batch)
+		}
+	}
+}
+
+// watched are the parts of the source tree a build reads.
+var watched = []string{"content", "pledges", "themes"}
+
+func (s *Server) watchTree(w *fsnotify.Watcher) error {
+	// The root is watched for site.yaml and for the folders appearing.
+	if err := w.Add(s.cfg.Source); err != nil {
+		return err
+	}
+	for _, d := range watched {
+		if err := s.addTree(w, filepath.Join(s.cfg.Source, d)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Server) addTree(w *fsnotify.Watcher, dir string) error {
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if strings.HasPrefix(d.Name(), ".") && p != dir {
+				return filepath.SkipDir
+			}
+			return w.Add(p)
+		}
+		return nil
+	})
+}
+
+// relevant turns an event's path into a source path, or reports that the
+// build does not read it (editor swap files, public/, .git).
+func (s *Server) relevant(name string) (string, bool) {
+	rel, err := filepath.Rel(s.cfg.Source, name)
+	if err != nil {
+		return "", false
+	}
+	rel = filepath.ToSlash(rel)
+	base := path.Base(rel)
+	if strings.HasPrefix(base, ".") || strings.HasSuffix(base, "~") || strings.HasSuffix(base, ".swp") || strings.HasPrefix(base, "#") {
+		return "", false
+	}
+	if rel == "site.yaml" {
+		return rel, true
+	}
+	top, _, _ := strings.Cut(rel, "/")
+	return rel, slices.Contains(watched, top)
+}
+
+// memory holds the files of one build.
+type memory struct {
+	mu    sync.Mutex
+	files map[string][]byte
+}
+
+func (m *memory) WriteFile(name string, data []byte) error {
+	name = strings.TrimPrefix(name, "/")
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, dup := m.files[name]; dup {
+		return fmt.Errorf("two files of the build are both named %s", name)
+	}
+	m.files[name] = data
+	return nil
+}
+
+// rebuild builds the site again and tells the pages. changed lists the
+// source paths that triggered it (nil for the first build).
+func (s *Server) rebuild(ctx context.Context, changed []string) {
+	start := time.Now()
+	for _, p := range changed {
+		if strings.HasPrefix(p, "pledges/") {
+			s.builder.ForgetRecord(p)
+		}
+	}
+	mem := &memory{files: map[string][]byte{}}
+	st, _, err := s.builder.Build(ctx, s.baseURL, mem)
+	took := time.Since(start).Round(time.Millisecond)
+	what := "first build"
+	if changed != nil {
+		what = describe(changed)
+	}
+	if err != nil {
+		text := errorText(err)
+		s.mu.Lock()
+		s.errText = text
+		s.attempts++
+		s.mu.Unlock()
+		fmt.Fprintf(s.cfg.Log, "%s: build failed in %s; still serving the last good build\n%s\n", what, took, text)
+		s.broadcast(event{"errors", text})
+		return
+	}
+
+	s.mu.Lock()
+	old := s.files
+	hadErrors := s.errText != ""
+	s.files, s.errText = mem.files, ""
+	s.attempts++
+	s.mu.Unlock()
+
+	pages, files := 0, 0
+	for name, data := range mem.files {
+		if prev, ok := old[name]; !ok || !bytes.Equal(prev, data) {
+			files++
+			if strings.HasSuffix(name, ".html") {
+				pages++
+			}
+		}
+	}
+	for name := range old {
+		if _, ok := mem.files[name]; !ok {
+			files++
+		}
+	}
+	fmt.Fprintf(s.cfg.Log, "%s: %d pages and %d files changed of %d files, in %s\n", what, pages, files, st.Files, took)
+	switch {
+	case changed == nil:
+	case onlyStyles(changed) && !hadErrors:
+		s.broadcast(event{"css", cssURL(mem.files)})
+	case files > 0 || hadErrors:
+		s.broadcast(event{"reload", ""})
+	}
+}
+
+func describe(changed []string) string {
+	if len(changed) <= 3 {
+		return strings.Join(changed, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(changed[:2], ", "), len(changed)-2)
+}
+
+func onlyStyles(changed []string) bool {
+	for _, p := range changed {
+		if !strings.HasSuffix(p, ".scss") {
+			return false
+		}
+	}
+	return len(changed) > 0
+}
+
+func cssURL(files map[string][]byte) string {
+	for name := range files {
+		if strings.HasPrefix(name, "css/") && strings.HasSuffix(name, ".css") {
+			return "/" + name
+		}
+	}
+	return ""
+}
+
+func errorText(err error) string {
+	var list diag.List
+	if errors.As(err, &list) {
+		var b strings.Builder
+		_ = diag.Write(&b, list, diag.FormatText, nil)
+		return strings.TrimRight(b.String(), "\n")
+	}
+	return err.Error()
+}
+
+func (s *Server) broadcast(e event) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for c := range s.clients {
+		select {
+		case c <- e:
+		default: // a stuck client misses an event rather than stalling rebuilds
+		}
+	}
+}
+
+func (s *Server) closeClients() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for c := range s.clients {
+		close(c)
+		delete(s.clients, c)
+	}
+}

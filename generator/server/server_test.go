@@ -1,0 +1,351 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"pledgesite/generator"
+	"pledgesite/generator/styles"
+)
+
+func moduleRoot(t testing.TB) string {
+	t.Helper()
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+func sassBinary(t testing.TB) string {
+	t.Helper()
+	bin, err := styles.FindBinary("", moduleRoot(t))
+	if err != nil {
+		t.Fatalf("%v\n(run `make test`, which installs it)", err)
+	}
+	return bin
+}
+
+// fixture copies the golden test site and the default theme into a
+// temporary source root.
+func fixture(t testing.TB) string {
+	t.Helper()
+	src := filepath.Join(t.TempDir(), "src")
+	copyTree(t, filepath.Join(moduleRoot(t), "generator", "testdata", "sites", "basic"), src, "want")
+	copyTree(t, filepath.Join(moduleRoot(t), "themes", "default"), filepath.Join(src, "themes", "default"), "")
+	return src
+}
+
+func copyTree(t testing.TB, from, to, skip string) {
+	t.Helper()
+	err := filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		if skip != "" && rel == skip {
+			return filepath.SkipDir
+		}
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(to, rel), 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(to, rel), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// start runs a server on the source root until the test ends.
+func start(t *testing.T, src string) *Server {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	s, err := New(ctx, Config{Source: src, Addr: "127.0.0.1:0", SassBinary: sassBinary(t), Quiet: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	})
+	select {
+	case <-s.Ready():
+	case <-time.After(30 * time.Second):
+		t.Fatal("first build did not finish")
+	}
+	return s
+}
+
+// settle waits until a rebuild after `after` has happened and no other
+// follows for a while, and returns whether the last one failed.
+func settle(t *testing.T, s *Server, after int) bool {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		n, _ := s.Rebuilds()
+		if n > after {
+			time.Sleep(150 * time.Millisecond)
+			if m, failed := s.Rebuilds(); m == n {
+				return failed
+			}
+			continue
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatal("no rebuild after the edit")
+	return false
+}
+
+// fresh builds the sources as `pledgesite build` would, for comparison.
+func fresh(t *testing.T, src, baseURL string) map[string][]byte {
+	t.Helper()
+	dest := filepath.Join(t.TempDir(), "public")
+	if _, err := generator.Build(context.Background(), generator.Config{Source: src, Dest: dest, BaseURL: baseURL, SassBinary: sassBinary(t)}); err != nil {
+		t.Fatalf("fresh build: %v", err)
+	}
+	out := map[string][]byte{}
+	filepath.WalkDir(dest, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(dest, p)
+			out[filepath.ToSlash(rel)], _ = os.ReadFile(p)
+		}
+		return err
+	})
+	return out
+}
+
+func sameSite(t *testing.T, step string, served, want map[string][]byte) {
+	t.Helper()
+	for name, data := range want {
+		got, ok := served[name]
+		switch {
+		case !ok:
+			t.Errorf("%s: served site lacks %s", step, name)
+		case !bytes.Equal(got, data):
+			t.Errorf("%s: served %s differs from a fresh build", step, name)
+		}
+	}
+	for name := range served {
+		if _, ok := want[name]; !ok {
+			t.Errorf("%s: served site has %s, which a fresh build does not", step, name)
+		}
+	}
+}
+
+func write(t *testing.T, src, name, data string) {
+	t.Helper()
+	p := filepath.Join(src, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func edit(t *testing.T, src, name, from, to string) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(src, filepath.FromSlash(name)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(data, []byte(from)) {
+		t.Fatalf("%s does not contain %q", name, from)
+	}
+	write(t, src, name, strings.Replace(string(data), from, to, 1))
+}
+
+// TestIncrementalEqualsFull edits, adds, renames and deletes sources while
+// the server runs, and after each step requires the served site to equal a
+// fresh build of the same sources byte for byte.
+func TestIncrementalEqualsFull(t *testing.T) {
+	src := fixture(t)
+	s := start(t, src)
+	sameSite(t, "first build", s.Files(), fresh(t, src, s.URL()))
+
+	steps := []struct {
+		name   string
+		change func()
+		broken bool
+	}{
+		{"edit a pledge title", func() {
+			edit(t, src, "pledges/ngo-shelter-kenya.yaml", "title: Shelter beds in Nairobi", "title: Shelter beds in Nairobi and Mombasa")
+		}, false},
+		{"change a date, which reorders lists", func() {
+			edit(t, src, "pledges/state-match-shelter.yaml", "date: 2025-12-10", "date: 2018-01-02")
+		}, false},
+		{"add a pledge", func() {
+			write(t, src, "pledges/ngo-new-pledge.yaml", "id: ngo-new-pledge\nkind: pledge\ntitle: A new pledge\nsummary: New.\n"+
+				"entity:\n  name: New Org\n  type: foundation\nforum: GRF-2027\ndate: 2026-05-01\nstatus: planning\nsupport: [other]\ncountries: [BRA]\nmeasures: [c2]\n")
+		}, false},
+		{"break a pledge", func() {
+			edit(t, src, "pledges/ngo-new-pledge.yaml", "status: planning", "status: plannning")
+		}, true},
+		{"fix it", func() {
+			edit(t, src, "pledges/ngo-new-pledge.yaml", "status: plannning", "status: fulfilled")
+		}, false},
+		{"rename a pledge", func() {
+			data, _ := os.ReadFile(filepath.Join(src, "pledges", "ngo-new-pledge.yaml"))
+			os.Remove(filepath.Join(src, "pledges", "ngo-new-pledge.yaml"))
+			write(t, src, "pledges/ngo-renamed-pledge.yaml", strings.Replace(string(data), "id: ngo-new-pledge", "id: ngo-renamed-pledge", 1))
+		}, false},
+		{"delete a pledge", func() {
+			os.Remove(filepath.Join(src, "pledges", "state-match-shelter.yaml"))
+		}, false},
+		{"edit a measure page", func() {
+			edit(t, src, "content/guidance/protection/shelter.md", "title: Safe shelter", "title: Safe and dignified shelter")
+		}, false},
+		{"add a page in a new folder", func() {
+			write(t, src, "content/news/launch.md", "---\ntitle: Launch\n---\nThe site is live.\n")
+		}, false},
+		{"edit a stylesheet", func() {
+			edit(t, src, "themes/default/assets/scss/_tokens.scss", "$radius: 6px;", "$radius: 4px;")
+		}, false},
+		{"edit a template", func() {
+			edit(t, src, "themes/default/layouts/partials/card.html", `<p class="card__summary">`, `<p class="card__summary card__summary--x">`)
+		}, false},
+		{"edit the site settings", func() {
+			edit(t, src, "site.yaml", "title: Test Pledges", "title: Test Pledges Renamed")
+		}, false},
+	}
+	for _, st := range steps {
+		n, _ := s.Rebuilds()
+		st.change()
+		failed := settle(t, s, n)
+		if failed != st.broken {
+			t.Fatalf("%s: rebuild failed = %v, want %v", st.name, failed, st.broken)
+		}
+		if st.broken {
+			continue // the last good site stays; compared after the fix
+		}
+		sameSite(t, st.name, s.Files(), fresh(t, src, s.URL()))
+	}
+}
+
+func get(t *testing.T, url string) (int, string, string) {
+	t.Helper()
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header.Get("Content-Type"), string(body) + resp.Header.Get("Location")
+}
+
+func TestServesTheSite(t *testing.T) {
+	src := fixture(t)
+	s := start(t, src)
+	for _, c := range []struct {
+		path, ctype string
+		status      int
+		contains    string
+	}{
+		{"", "text/html; charset=utf-8", 200, `<script src="/_pledgesite/live.js" defer></script></body>`},
+		{"pledges/ngo-shelter-kenya/", "text/html; charset=utf-8", 200, "Shelter beds in Nairobi"},
+		{"pledges/ngo-shelter-kenya", "", 301, "/pledges/ngo-shelter-kenya/"},
+		{"no/such/page/", "text/html; charset=utf-8", 404, "Page not found"},
+		{"../../etc/passwd", "text/html; charset=utf-8", 404, "Page not found"},
+		{"%2e%2e/site.yaml", "text/html; charset=utf-8", 404, "Page not found"},
+		{"data/pledges.json", "application/json", 200, `"id": "ngo-shelter-kenya"`},
+		{"feed.xml", "application/xml", 200, "<feed"},
+		{"manifest.webmanifest", "application/manifest+json", 200, "icons"},
+		{"search/meta.json", "application/json", 200, `"v":1`},
+		{"_pledgesite/live.js", "text/javascript; charset=utf-8", 200, "EventSource"},
+	} {
+		status, ctype, body := get(t, s.URL()+c.path)
+		if status != c.status || (c.ctype != "" && ctype != c.ctype) || !strings.Contains(body, c.contains) {
+			t.Errorf("GET /%s: %d %q, body has %q: %v; want %d %q", c.path, status, ctype, c.contains, strings.Contains(body, c.contains), c.status, c.ctype)
+		}
+	}
+	if !strings.HasPrefix(s.URL(), "http://127.0.0.1:") {
+		t.Errorf("serving at %s, want the loopback address", s.URL())
+	}
+}
+
+// TestShutdownLeavesNothing checks that stopping the server ends its Dart
+// Sass process.
+func TestShutdownLeavesNothing(t *testing.T) {
+	src := fixture(t)
+	before := children(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	s, err := New(ctx, Config{Source: src, Addr: "127.0.0.1:0", SassBinary: sassBinary(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	<-s.Ready()
+	if len(children(t)) <= len(before) {
+		t.Fatal("no Dart Sass process while serving; the test cannot see it")
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for len(children(t)) > len(before) {
+		if time.Now().After(deadline) {
+			t.Fatalf("child processes left after shutdown: %v", children(t))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if _, _, err := getErr(s.URL()); err == nil {
+		t.Error("server still answers after shutdown")
+	}
+}
+
+func getErr(url string) (int, string, error) {
+	resp, err := http.Get(url)
+	if err != nil {
+		return 0, "", err
+	}
+	resp.Body.Close()
+	return resp.StatusCode, "", nil
+}
+
+// children lists the processes whose parent is this test.
+func children(t *testing.T) []string {
+	t.Helper()
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		t.Skip("no /proc")
+	}
+	me := strconv.Itoa(os.Getpid())
+	var out []string
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ...
+		s := string(data)
+		i := strings.LastIndexByte(s, ')')
+		if i < 0 {
+			continue
+		}
+		f := strings.Fields(s[i+1:])
+		if len(f) > 1 && f[1] == me && f[0] != "Z" {
+			out = append(out, e.Name()+" "+s[:i+1])
+		}
+	}
+	return out
+}
