@@ -123,6 +123,7 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	dest := fs.String("dest", "", "output folder (default <source>/public)")
 	baseURL := fs.String("base-url", "", "URL the site is published at, overriding site.yaml (e.g. https://example.org/sub/)")
 	sass := fs.String("sass", "", "Dart Sass binary (default $DART_SASS_BINARY, then node_modules/)")
+	timings := fs.Bool("timings", false, "print the time each phase of the build took")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -140,6 +141,11 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fmt.Fprintf(stdout, "built %d pages, %d files (%s) into %s in %s: %d written, %d removed, the rest unchanged\n",
 		st.Pages, st.Files, size(st.Bytes), *dest, st.Duration.Round(1e6), st.Written, st.Removed)
+	if *timings {
+		for _, p := range st.Phases {
+			fmt.Fprintf(stdout, "  %-24s %8.1f ms\n", p.Name, float64(p.Duration.Microseconds())/1000)
+		}
+	}
 	return nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -20,6 +21,8 @@ import (
 type Dates struct {
 	root  string
 	byGit map[string]string
+	mu    sync.Mutex
+	stat  map[string]string // file dates, looked up once per path
 }
 
 // Load reads the git history of the source root once. Without git or a
@@ -56,11 +59,20 @@ func (d *Dates) Of(path string) string {
 	if s, ok := d.byGit[path]; ok {
 		return s
 	}
-	st, err := os.Stat(filepath.Join(d.root, filepath.FromSlash(path)))
-	if err != nil {
-		return ""
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if s, ok := d.stat[path]; ok {
+		return s
 	}
-	return st.ModTime().UTC().Format(time.DateOnly)
+	date := ""
+	if st, err := os.Stat(filepath.Join(d.root, filepath.FromSlash(path))); err == nil {
+		date = st.ModTime().UTC().Format(time.DateOnly)
+	}
+	if d.stat == nil {
+		d.stat = map[string]string{}
+	}
+	d.stat[path] = date
+	return date
 }
 
 // Latest returns the newest date among paths.

@@ -3,6 +3,7 @@ package render
 import (
 	"encoding/json"
 	"html/template"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -20,6 +21,9 @@ func (r *Renderer) Funcs() template.FuncMap {
 		"abs":           r.Abs,
 		"markdown":      r.Markdown,
 		"card":          r.Card,
+		"cards":         r.cardList,
+		"rows":          r.rowList,
+		"chrome":        r.chrome,
 		"measure":       r.MeasurePage,
 		"pledgeURL":     PledgeURL,
 		"record":        func(id string) *record.Pledge { return r.site.ByID[id] },
@@ -310,4 +314,63 @@ func (r *Renderer) schemaOrg(p *Page) map[string]any {
 		doc["spatialCoverage"] = places
 	}
 	return doc
+}
+
+// menu lists the pages the header menu links to; a page that is one of them
+// gets aria-current in the menu.
+var menu = []string{"/", "/guidance/", "/pledges/", "/browse/", "/search/", "/how-to-pledge/", "/about/"}
+
+// chromeData is the dot of the header and footer partials.
+type chromeData struct {
+	Site    *site.Site
+	Current string // the menu page this page is, or ""
+}
+
+// chrome renders a partial shared by every page (the header, the footer)
+// once per build and menu state, and reuses it: executing it again on each
+// of thousands of pages would cost more than the rest of the page.
+func (r *Renderer) chrome(name string, p *Page) (template.HTML, error) {
+	current := ""
+	if slices.Contains(menu, p.URL) {
+		current = p.URL
+	}
+	key := name + "\x00" + current
+	if html, ok := r.chromeCache.Load(key); ok {
+		return html.(template.HTML), nil
+	}
+	t, err := r.theme.layout("page")
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	if err := t.ExecuteTemplate(&b, name, chromeData{Site: r.site, Current: current}); err != nil {
+		return "", err
+	}
+	html := template.HTML(b.String()) //nolint:gosec // output of html/template
+	r.chromeCache.Store(key, html)
+	return html, nil
+}
+
+// cardList joins the cached cards of records, in one template action.
+func (r *Renderer) cardList(recs []*record.Pledge) template.HTML {
+	var b strings.Builder
+	b.WriteString("<div class=\"cards\">\n")
+	for _, p := range recs {
+		b.WriteString(string(r.cards[p.ID]))
+		b.WriteByte('\n')
+	}
+	b.WriteString("</div>")
+	return template.HTML(b.String()) //nolint:gosec // joined html/template output
+}
+
+// rowList joins the cached list rows of records, in one template action.
+func (r *Renderer) rowList(recs []*record.Pledge) template.HTML {
+	var b strings.Builder
+	b.WriteString("<ol class=\"rows\">\n")
+	for _, p := range recs {
+		b.WriteString(string(r.rows[p.ID]))
+		b.WriteByte('\n')
+	}
+	b.WriteString("</ol>")
+	return template.HTML(b.String()) //nolint:gosec // joined html/template output
 }

@@ -33,10 +33,13 @@ type Renderer struct {
 	assets Assets
 	base   string // base path, "/" or "/sub/"
 	cards  map[string]template.HTML
-	dates  func(path string) string
-	search searchData
-	memo   *Memo
-	common string // hash of the theme, assets and settings
+	rows   map[string]template.HTML
+	// chromeCache holds the header and footer, rendered once per build.
+	chromeCache sync.Map
+	dates       func(path string) string
+	search      searchData
+	memo        *Memo
+	common      string // hash of the theme, assets and settings
 }
 
 // searchData is what the search page needs from the index.
@@ -142,14 +145,24 @@ func (r *Renderer) execute(buf *bytes.Buffer, p *Page) error {
 	return t.ExecuteTemplate(buf, "baseof", p)
 }
 
-// renderCards renders the card partial of every record once; list pages
-// then reuse the HTML instead of executing the partial again per page.
+// renderCards renders the card and row partials of every record once;
+// list pages then reuse the HTML instead of executing the partials again
+// on every page that lists the record.
 func (r *Renderer) renderCards() error {
+	var err error
+	if r.cards, err = r.renderPartial("card"); err != nil {
+		return err
+	}
+	r.rows, err = r.renderPartial("row")
+	return err
+}
+
+func (r *Renderer) renderPartial(name string) (map[string]template.HTML, error) {
 	recs := r.site.Records
 	out := make([]template.HTML, len(recs))
 	t, err := r.theme.layout("list")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var wg sync.WaitGroup
 	errs := make([]error, runtime.GOMAXPROCS(0))
@@ -157,14 +170,14 @@ func (r *Renderer) renderCards() error {
 		wg.Go(func() {
 			var buf bytes.Buffer
 			for i := w; i < len(recs); i += len(errs) {
-				key := r.common + recs[i].Hash
+				key := name + r.common + recs[i].Hash
 				if html, ok := r.memo.card(key); ok {
 					out[i] = html
 					continue
 				}
 				buf.Reset()
-				if err := t.ExecuteTemplate(&buf, "card", recs[i]); err != nil {
-					errs[w] = fmt.Errorf("rendering the card of %s: %w", recs[i].ID, err)
+				if err := t.ExecuteTemplate(&buf, name, recs[i]); err != nil {
+					errs[w] = fmt.Errorf("rendering the %s of %s: %w", name, recs[i].ID, err)
 					return
 				}
 				out[i] = template.HTML(buf.String()) //nolint:gosec // output of html/template
@@ -175,14 +188,14 @@ func (r *Renderer) renderCards() error {
 	wg.Wait()
 	for _, err := range errs {
 		if err != nil {
-			return err
+			return nil, err
 		}
 	}
-	r.cards = make(map[string]template.HTML, len(recs))
+	m := make(map[string]template.HTML, len(recs))
 	for i, p := range recs {
-		r.cards[p.ID] = out[i]
+		m[p.ID] = out[i]
 	}
-	return nil
+	return m, nil
 }
 
 // Markdown renders Markdown for a page body or a record field. minHeading

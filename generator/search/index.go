@@ -152,6 +152,7 @@ func Build(s *site.Site, rel func(string) string, text TextFunc, cache *Cache) (
 	frags := make([][]byte, n)
 	errs := make([]error, n)
 	base := rel("/")
+	tokenizers := make([]tokenizer, runtime.GOMAXPROCS(0))
 	parallel(n, func(doc int) {
 		p := recs[doc]
 		if c, ok := cache.get(base, p.ID+p.Hash); ok {
@@ -167,7 +168,8 @@ func Build(s *site.Site, rel func(string) string, text TextFunc, cache *Cache) (
 		for _, c := range p.Countries {
 			places += " " + countryName(c)
 		}
-		docTerms[doc] = [tiers][]string{Tokens(names), Tokens(p.Summary), Tokens(body + places)}
+		tz := &tokenizers[doc%len(tokenizers)]
+		docTerms[doc] = [tiers][]string{tz.tokens(names), tz.tokens(p.Summary), tz.tokens(body + places)}
 		frag := Fragment{ID: p.ID, URL: rel("/pledges/" + p.ID + "/"), Title: p.Title, Entity: p.Entity.Name,
 			Status: p.Status, Date: p.Date, Summary: p.Summary, Text: excerpt(body, 1200)}
 		if p.IsMultistakeholder() {
@@ -390,9 +392,10 @@ func excerpt(text string, max int) string {
 	return text[:cut] + " …"
 }
 
-// parallel calls fn for 0..n-1 on all cores.
+// parallel calls fn for 0..n-1 on all cores; worker w takes the indexes
+// i with i%GOMAXPROCS == w, so per-worker state can be picked by i.
 func parallel(n int, fn func(i int)) {
-	workers := min(runtime.GOMAXPROCS(0), max(n, 1))
+	workers := runtime.GOMAXPROCS(0)
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {

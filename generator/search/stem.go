@@ -1,7 +1,5 @@
 package search
 
-import "strings"
-
 // Stem reduces an English word to its Porter stem (M.F. Porter, "An
 // algorithm for suffix stripping", 1980), so that "trafficked",
 // "trafficking" and "traffickers" all index as "traffick". The browser
@@ -94,7 +92,8 @@ func (s *stemmer) cvc(n int) bool {
 }
 
 func (s *stemmer) ends(suffix string) bool {
-	return strings.HasSuffix(string(s.b), suffix)
+	n := len(s.b) - len(suffix)
+	return n >= 0 && string(s.b[n:]) == suffix // compared without allocating
 }
 
 // replace swaps suffix for repl when the stem before it has measure > m.

@@ -9,19 +9,44 @@ import (
 // Tokens splits text into index terms: lowercase words of letters and
 // digits, accents folded ("Türkiye" -> "turkiye"), stop words dropped and
 // each word stemmed. The browser client tokenizes queries the same way.
-func Tokens(text string) []string {
+func Tokens(text string) []string { return (&tokenizer{}).tokens(text) }
+
+// tokenizer remembers the stems it has computed: text repeats its words,
+// and stemming is the costly part of indexing. One per goroutine.
+type tokenizer struct {
+	stems map[string]string
+	word  []byte
+}
+
+func (tz *tokenizer) tokens(text string) []string {
+	if tz.stems == nil {
+		tz.stems = map[string]string{}
+	}
 	var out []string
-	var word strings.Builder
+	word := tz.word[:0]
 	flush := func() {
-		if word.Len() == 0 {
+		if len(word) == 0 {
 			return
 		}
-		w := word.String()
-		word.Reset()
-		if len(w) < 2 && !isDigit(w[0]) || stopWords[w] || len(w) > 40 {
+		if st, ok := tz.stems[string(word)]; ok { // no allocation for the lookup
+			if st != "" {
+				out = append(out, st)
+			}
+			word = word[:0]
 			return
 		}
-		out = append(out, Stem(w))
+		w := string(word)
+		word = word[:0]
+		st := ""
+		if !(len(w) < 2 && !isDigit(w[0]) || stopWords[w] || len(w) > 40) {
+			st = Stem(w)
+		}
+		if len(tz.stems) < 1<<16 {
+			tz.stems[w] = st
+		}
+		if st != "" {
+			out = append(out, st)
+		}
 	}
 	for _, r := range text {
 		switch {
@@ -29,9 +54,9 @@ func Tokens(text string) []string {
 			c := byte(r)
 			switch {
 			case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
-				word.WriteByte(c)
+				word = append(word, c)
 			case c >= 'A' && c <= 'Z':
-				word.WriteByte(c + 'a' - 'A')
+				word = append(word, c+'a'-'A')
 			case c == '\'':
 				// "refugee's" -> "refugee": drop the possessive.
 			default:
@@ -40,15 +65,16 @@ func Tokens(text string) []string {
 		case r == '’':
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			if f, ok := fold[r]; ok {
-				word.WriteString(f)
+				word = append(word, f...)
 			} else {
-				word.WriteRune(unicode.ToLower(r))
+				word = utf8.AppendRune(word, unicode.ToLower(r))
 			}
 		default:
 			flush()
 		}
 	}
 	flush()
+	tz.word = word
 	return out
 }
 

@@ -14,6 +14,9 @@ const (
 	RuleDuplicateField = "duplicate-field"
 )
 
+// maxUnknown is how many unknown fields of one mapping are reported.
+const maxUnknown = 20
+
 // Field is one key of a mapping with its value.
 type Field struct {
 	Key   *yaml.Node
@@ -24,7 +27,9 @@ type Field struct {
 // a hint, repeated keys are reported at their second use, and neither is
 // returned. prefix names the enclosing field in messages ("entity.").
 func Fields(path string, m *yaml.Node, known []string, prefix string, errs *diag.List) map[string]Field {
-	out := make(map[string]Field, len(m.Content)/2)
+	out := make(map[string]Field, min(len(m.Content)/2, len(known)))
+	unknown := 0
+	var more *yaml.Node
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := m.Content[i], m.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
@@ -36,10 +41,19 @@ func Fields(path string, m *yaml.Node, known []string, prefix string, errs *diag
 			continue
 		}
 		if !slices.Contains(known, k.Value) {
-			*errs = append(*errs, Errorf(path, k, RuleUnknownField, "unknown field %q%s", prefix+k.Value, fieldHint(k.Value, known)))
+			// A file of thousands of unknown keys is not a typo: report a
+			// few, then how many more, so the output stays readable.
+			if unknown++; unknown <= maxUnknown {
+				*errs = append(*errs, Errorf(path, k, RuleUnknownField, "unknown field %q%s", prefix+k.Value, fieldHint(k.Value, known)))
+			} else if unknown == maxUnknown+1 {
+				more = k
+			}
 			continue
 		}
 		out[k.Value] = Field{Key: k, Value: v}
+	}
+	if more != nil {
+		*errs = append(*errs, Errorf(path, more, RuleUnknownField, "and %d more unknown fields from here on", unknown-maxUnknown))
 	}
 	return out
 }

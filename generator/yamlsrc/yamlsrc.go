@@ -205,6 +205,10 @@ func syntaxError(path string, data []byte, err error) diag.Diagnostic {
 		line++
 	case slices.Contains(parserProblems, msg):
 		line = problemLine(data, line+1, msg)
+		if q, ok := unclosedQuote(data, line); ok {
+			return diag.Diagnostic{Path: path, Line: q, Col: firstNonBlank(data, q), Rule: RuleSyntax,
+				Message: "YAML syntax: the quoted value that starts on this line is not closed (add the closing quote, or remove the opening one)"}
+		}
 	}
 	if n := bytes.Count(bytes.TrimSuffix(data, []byte("\n")), []byte("\n")) + 1; line > n {
 		line = n // past the end: the last line
@@ -214,26 +218,80 @@ func syntaxError(path string, data []byte, err error) diag.Diagnostic {
 		Message: "YAML syntax: " + msg + syntaxHint(msg)}
 }
 
-// problemLine finds the line where a parser error starts: the first line
-// from the enclosing block's line on whose prefix of the file fails the
-// same way. It gives up, keeping from, after a bounded amount of work.
+// problemLine finds the line where a parser error starts: the first line,
+// from the enclosing block's line on, at which a prefix of the file fails
+// the same way. A binary search keeps this to a few parses; the work is
+// capped, and on giving up the best line found so far is kept.
 func problemLine(data []byte, from int, msg string) int {
-	lines := bytes.SplitAfter(data, []byte("\n"))
-	offset := 0
-	for i := 0; i < from-1 && i < len(lines); i++ {
-		offset += len(lines[i])
-	}
-	budget := 4 << 20
-	for k := from; k <= len(lines) && budget > 0; k++ {
-		offset += len(lines[k-1])
-		budget -= offset
-		var n yaml.Node
-		err := yaml.Unmarshal(data[:offset], &n)
-		if err != nil && strings.HasSuffix(err.Error(), msg) {
-			return k
+	var ends []int // ends[k-1] is the offset just past line k
+	for i, c := range data {
+		if c == '\n' {
+			ends = append(ends, i+1)
 		}
 	}
-	return from
+	if len(data) > 0 && data[len(data)-1] != '\n' {
+		ends = append(ends, len(data))
+	}
+	fails := func(k int) bool {
+		var n yaml.Node
+		err := yaml.Unmarshal(data[:ends[k-1]], &n)
+		return err != nil && strings.HasSuffix(err.Error(), msg)
+	}
+	lo, hi := from, len(ends) // the answer is in [lo, hi]
+	if lo > hi {
+		return from
+	}
+	budget := 8 << 20
+	for lo < hi && budget > 0 {
+		mid := (lo + hi) / 2
+		budget -= ends[mid-1]
+		if fails(mid) {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	return hi
+}
+
+// unclosedQuote looks above line for a value that opens a quote and does
+// not close it before that line: the usual cause of a parser error far
+// below, since the quoted text runs on to the next quote in the file.
+func unclosedQuote(data []byte, line int) (int, bool) {
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	offset := 0
+	for i := 0; i < len(lines) && i < line-1; i++ {
+		l := lines[i]
+		if m := quoteStart.FindSubmatchIndex(l); m != nil {
+			open := offset + m[2]
+			if closeAt := closingQuote(data, open); closeAt < 0 || bytes.Count(data[:closeAt], []byte("\n"))+1 >= line {
+				return i + 1, true
+			}
+		}
+		offset += len(l)
+	}
+	return 0, false
+}
+
+// quoteStart matches a line whose value starts with a quote: "key: \"..."
+// or "- '...". Apostrophes inside plain text do not count.
+var quoteStart = regexp.MustCompile(`^\s*(?:- +)?(?:[A-Za-z0-9_-]+: +)?(["'])`)
+
+// closingQuote returns the offset of the quote that closes the one at open,
+// or -1.
+func closingQuote(data []byte, open int) int {
+	q := data[open]
+	for i := open + 1; i < len(data); i++ {
+		switch {
+		case q == '"' && data[i] == '\\':
+			i++
+		case data[i] == q && q == '\'' && i+1 < len(data) && data[i+1] == '\'':
+			i++
+		case data[i] == q:
+			return i
+		}
+	}
+	return -1
 }
 
 func syntaxHint(msg string) string {
