@@ -240,7 +240,10 @@ func (b *Builder) write(ctx context.Context, src *Sources, w *countingWriter, ph
 	t = phase("sass and assets", t)
 
 	r := render.New(s, b.md, assets, b.dates.Of, b.memo)
-	idx, err := search.Build(s, r.Rel, func(p *record.Pledge) string { return b.md.PlainText([]byte(p.Description)) }, b.index)
+	if err := r.PrepareDescriptions(); err != nil {
+		return err
+	}
+	idx, err := search.Build(s, r.Rel, func(p *record.Pledge) string { return markdown.TextOf(r.Description(p)) }, b.index)
 	if err != nil {
 		return fmt.Errorf("building the search index: %w", err)
 	}

@@ -745,3 +745,21 @@ func TestAttributeScanner(t *testing.T) {
 		}
 	}
 }
+
+func TestTextOf(t *testing.T) {
+	r := markdown.New()
+	for _, c := range []struct{ md, want string }{
+		{"## Plan\n\nTwenty **beds**, staffed *day* and night.\n\n- one\n- two", "Plan Twenty beds, staffed day and night. one two"},
+		{"Legal aid &amp; \"justice\" in [Kenya](https://example.org)", `Legal aid & "justice" in Kenya`},
+		{"<script>alert(1)</script>\n\nsafe", "safe"},
+		{"a  \nb", "a b"},
+	} {
+		h, err := r.Render([]byte(c.md), markdown.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := markdown.TextOf(h); got != c.want {
+			t.Errorf("TextOf(Render(%q)) = %q, want %q", c.md, got, c.want)
+		}
+	}
+}

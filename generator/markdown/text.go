@@ -1,38 +1,45 @@
 package markdown
 
 import (
+	"html"
+	"html/template"
 	"strings"
-
-	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/text"
 )
 
-// PlainText returns the words of src without markup, for the search index
-// and result excerpts. Raw HTML is dropped, as on pages.
-func (r *Renderer) PlainText(src []byte) string {
-	doc := r.md.Parser().Parse(text.NewReader(src))
+// TextOf returns the text of HTML this package rendered: tags dropped,
+// character references decoded, white space folded. It lets the search
+// index reuse a description's HTML instead of parsing its Markdown again.
+func TextOf(h template.HTML) string {
 	var b strings.Builder
-	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering {
-			if n.Type() == ast.TypeBlock {
-				b.WriteByte(' ')
-			}
-			return ast.WalkContinue, nil
+	s := string(h)
+	for len(s) > 0 {
+		i := strings.IndexByte(s, '<')
+		if i < 0 {
+			b.WriteString(s)
+			break
 		}
-		switch n := n.(type) {
-		case *ast.Text:
-			b.Write(n.Segment.Value(src))
-			if n.SoftLineBreak() || n.HardLineBreak() {
-				b.WriteByte(' ')
-			}
-		case *ast.String:
-			b.Write(n.Value)
-		case *ast.AutoLink:
-			b.Write(n.Label(src))
-		case *ast.RawHTML, *ast.HTMLBlock:
-			return ast.WalkSkipChildren, nil
+		b.WriteString(s[:i])
+		j := strings.IndexByte(s[i:], '>')
+		if j < 0 {
+			break
 		}
-		return ast.WalkContinue, nil
-	})
-	return strings.Join(strings.Fields(b.String()), " ")
+		// Block and line-break tags separate words; inline tags do not.
+		if tag := s[i+1 : i+j]; len(tag) > 0 && !inlineTag(tag) {
+			b.WriteByte(' ')
+		}
+		s = s[i+j+1:]
+	}
+	return strings.Join(strings.Fields(html.UnescapeString(b.String())), " ")
+}
+
+func inlineTag(tag string) bool {
+	name := strings.TrimPrefix(tag, "/")
+	if k := strings.IndexAny(name, " \t\n/"); k >= 0 {
+		name = name[:k]
+	}
+	switch name {
+	case "a", "em", "strong", "code", "del", "span", "b", "i", "mark", "sub", "sup", "!--":
+		return true
+	}
+	return strings.HasPrefix(name, "!--")
 }

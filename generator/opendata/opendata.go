@@ -59,8 +59,10 @@ func (c *Cache) reset(base string) {
 	}
 }
 
-// PledgesJSON returns every record, newest first, as an indented JSON array.
-// Each object is encoded on its own so that a cache can keep it.
+// PledgesJSON returns every record, newest first, as a JSON array with one
+// record per line: compact to download, and a changed record changes one
+// line of the published diff. Each object is encoded on its own so that a
+// cache can keep it.
 func PledgesJSON(s *site.Site, url URLFunc, cache *Cache) ([]byte, error) {
 	if cache != nil {
 		cache.mu.Lock()
@@ -76,8 +78,8 @@ func PledgesJSON(s *site.Site, url URLFunc, cache *Cache) ([]byte, error) {
 		}
 		if !ok {
 			var err error
-			obj, err = json.MarshalIndent(Pledge{Pledge: p, Regions: site.Regions(p), IsContribution: p.IsContribution(),
-				URL: url("/pledges/" + p.ID + "/"), Source: p.Path}, " ", " ")
+			obj, err = json.Marshal(Pledge{Pledge: p, Regions: site.Regions(p), IsContribution: p.IsContribution(),
+				URL: url("/pledges/" + p.ID + "/"), Source: p.Path})
 			if err != nil {
 				return nil, err
 			}
@@ -88,7 +90,7 @@ func PledgesJSON(s *site.Site, url URLFunc, cache *Cache) ([]byte, error) {
 		if i > 0 {
 			buf.WriteString(",")
 		}
-		buf.WriteString("\n ")
+		buf.WriteString("\n")
 		buf.Write(obj)
 	}
 	if len(s.Records) > 0 {

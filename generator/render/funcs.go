@@ -24,6 +24,7 @@ func (r *Renderer) Funcs() template.FuncMap {
 		"cards":         r.cardList,
 		"rows":          r.rowList,
 		"chrome":        r.chrome,
+		"tags":          r.tags,
 		"measure":       r.MeasurePage,
 		"pledgeURL":     PledgeURL,
 		"record":        func(id string) *record.Pledge { return r.site.ByID[id] },

@@ -34,6 +34,8 @@ type Renderer struct {
 	base   string // base path, "/" or "/sub/"
 	cards  map[string]template.HTML
 	rows   map[string]template.HTML
+	// descriptions holds each record description's HTML, by its Markdown.
+	descriptions map[string]template.HTML
 	// chromeCache holds the header and footer, rendered once per build.
 	chromeCache sync.Map
 	dates       func(path string) string
@@ -199,10 +201,50 @@ func (r *Renderer) renderPartial(name string) (map[string]template.HTML, error) 
 }
 
 // Markdown renders Markdown for a page body or a record field. minHeading
-// is the level the text's top headings become.
+// is the level the text's top headings become. Descriptions come from the
+// cache PrepareDescriptions filled.
 func (r *Renderer) Markdown(src string, minHeading int) (template.HTML, error) {
+	if minHeading == DescriptionHeading {
+		if h, ok := r.descriptions[src]; ok {
+			return h, nil
+		}
+	}
 	return r.md.Render([]byte(src), markdown.Options{BasePath: r.base, MinHeading: minHeading, ReservedIDs: reservedIDs})
 }
+
+// DescriptionHeading is the level of a record description's top headings:
+// it sits under the page's h2 "Description".
+const DescriptionHeading = 3
+
+// PrepareDescriptions renders every record's description once, on all
+// cores, for the pledge pages and for the search index, which takes its
+// text from the HTML instead of parsing the Markdown again.
+func (r *Renderer) PrepareDescriptions() error {
+	recs := r.site.Records
+	out := make([]template.HTML, len(recs))
+	errs := make([]error, len(recs))
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(recs); i += workers {
+				out[i], errs[i] = r.Markdown(recs[i].Description, DescriptionHeading)
+			}
+		})
+	}
+	wg.Wait()
+	r.descriptions = make(map[string]template.HTML, len(recs))
+	for i, p := range recs {
+		if errs[i] != nil {
+			return fmt.Errorf("%s: %w", p.Path, errs[i])
+		}
+		r.descriptions[p.Description] = out[i]
+	}
+	return nil
+}
+
+// Description returns the rendered description of a record.
+func (r *Renderer) Description(p *record.Pledge) template.HTML { return r.descriptions[p.Description] }
 
 // Rel returns a site-relative path under the base path: "/sub/pledges/".
 func (r *Renderer) Rel(p string) string {

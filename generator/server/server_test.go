@@ -265,7 +265,7 @@ func TestServesTheSite(t *testing.T) {
 		{"no/such/page/", "text/html; charset=utf-8", 404, "Page not found"},
 		{"../../etc/passwd", "text/html; charset=utf-8", 404, "Page not found"},
 		{"%2e%2e/site.yaml", "text/html; charset=utf-8", 404, "Page not found"},
-		{"data/pledges.json", "application/json", 200, `"id": "ngo-shelter-kenya"`},
+		{"data/pledges.json", "application/json", 200, `"id":"ngo-shelter-kenya"`},
 		{"feed.xml", "application/xml", 200, "<feed"},
 		{"manifest.webmanifest", "application/manifest+json", 200, "icons"},
 		{"search/meta.json", "application/json", 200, `"v":1`},

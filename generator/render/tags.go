@@ -1,0 +1,89 @@
+package render
+
+import (
+	"html"
+	"html/template"
+	"strconv"
+	"strings"
+
+	"pledgesite/generator/record"
+	"pledgesite/generator/site"
+)
+
+// tagGroup is one row of a record's tags: a title and linked values.
+type tagGroup struct {
+	title, class, key string
+	values            func(p *record.Pledge) []string
+	text              func(key, value string) string
+}
+
+func numbers(v []int) []string {
+	out := make([]string, len(v))
+	for i, n := range v {
+		out[i] = strconv.Itoa(n)
+	}
+	return out
+}
+
+func plainLabel(key, value string) string { return label(key, value) }
+
+func prefixed(word string) func(key, value string) string {
+	return func(key, value string) string { return word + " " + value + ": " + label(key, value) }
+}
+
+var tagGroups = []tagGroup{
+	{"Countries", "inline-list", "countries", func(p *record.Pledge) []string { return p.Countries }, plainLabel},
+	{"Regions", "inline-list", "regions", site.Regions, plainLabel},
+	{"Target groups", "inline-list", "target-groups", func(p *record.Pledge) []string { return p.TargetGroups }, plainLabel},
+	{"Guidance measures", "plain-list", "measures", func(p *record.Pledge) []string { return p.Measures }, nil},
+	{"GCR objectives", "plain-list", "gcr-objectives", func(p *record.Pledge) []string { return numbers(p.GCRObjectives) }, prefixed("Objective")},
+	{"SDG targets", "inline-list", "sdg", func(p *record.Pledge) []string { return p.SDGTargets }, nil},
+	{"GCM objectives", "plain-list", "gcm-objectives", func(p *record.Pledge) []string { return numbers(p.GCMObjectives) }, prefixed("Objective")},
+	{"HLOM 2021 recommendations", "plain-list", "hlom-recommendations", func(p *record.Pledge) []string { return numbers(p.HLOMRecommendations) }, prefixed("Recommendation")},
+}
+
+// tags renders a record's taxonomy values as <dt>/<dd> pairs of links to
+// their list pages. It is Go rather than a partial because a pledge page
+// has dozens of these links and executing them through html/template was
+// the largest cost of a build; the markup is the theme's inline-list and
+// plain-list classes.
+func (r *Renderer) tags(p *record.Pledge) template.HTML {
+	var b strings.Builder
+	for _, g := range tagGroups {
+		values := g.values(p)
+		if len(values) == 0 {
+			continue
+		}
+		b.WriteString("\n<dt>" + g.title + "</dt>\n<dd><ul class=\"" + g.class + "\">")
+		for _, v := range values {
+			var text, note string
+			u := r.termURL(g.key, v)
+			switch g.key {
+			case "measures":
+				m := r.site.Measures[v]
+				if m == nil {
+					continue
+				}
+				u, text = m.URL, strings.ToUpper(m.Measure)+" · "+m.Title
+			case "sdg":
+				text, note = v, label("sdg", v)
+			default:
+				text = g.text(g.key, v)
+			}
+			b.WriteString("<li>")
+			if u != "" {
+				b.WriteString(`<a href="` + html.EscapeString(r.Rel(u)) + `">`)
+			}
+			b.WriteString(html.EscapeString(text))
+			if note != "" {
+				b.WriteString(` <span class="muted">(` + html.EscapeString(note) + `)</span>`)
+			}
+			if u != "" {
+				b.WriteString("</a>")
+			}
+			b.WriteString("</li>")
+		}
+		b.WriteString("</ul></dd>")
+	}
+	return template.HTML(b.String()) //nolint:gosec // every value is escaped above
+}
