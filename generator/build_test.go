@@ -7,6 +7,7 @@ import (
 	"flag"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -345,5 +346,55 @@ func TestUnsafeMarkupDetects(t *testing.T) {
 	want := []string{"<p> has event handler onclick", "<a> href uses scheme javascript", "inline <script>", "<iframe> from contributor text"}
 	if !slices.Equal(got, want) {
 		t.Errorf("unsafeMarkup = %q, want %q", got, want)
+	}
+}
+
+// TestSitemapDatesFromGit builds the fixture site inside a git repository
+// whose commits have known dates, and checks the sitemap's lastmod and the
+// pledge page's "last updated" line.
+func TestSitemapDatesFromGit(t *testing.T) {
+	src := fixture(t, "basic")
+	t.Setenv("GIT_CONFIG_GLOBAL", filepath.Join(src, "no-global-config"))
+	gitc := func(env []string, args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", args...)
+		cmd.Dir = src
+		cmd.Env = append(os.Environ(), env...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	at := func(date string) []string {
+		return []string{"GIT_AUTHOR_DATE=" + date + "T10:00:00Z", "GIT_COMMITTER_DATE=" + date + "T10:00:00Z"}
+	}
+	gitc(nil, "init", "-q", "-b", "main")
+	gitc(nil, "config", "user.name", "Test")
+	gitc(nil, "config", "user.email", "test@example.org")
+	gitc(nil, "add", "-A")
+	gitc(at("2024-01-10"), "commit", "-q", "-m", "first")
+	p := filepath.Join(src, "pledges", "ngo-shelter-kenya.yaml")
+	data, _ := os.ReadFile(p)
+	os.WriteFile(p, bytes.Replace(data, []byte("Twenty beds"), []byte("Thirty beds"), 1), 0o644)
+	gitc(nil, "add", "-A")
+	gitc(at("2025-05-20"), "commit", "-q", "-m", "second")
+
+	dest := filepath.Join(t.TempDir(), "public")
+	if _, err := build(t, src, dest); err != nil {
+		t.Fatal(err)
+	}
+	sitemap, _ := os.ReadFile(filepath.Join(dest, "sitemap.xml"))
+	for url, date := range map[string]string{
+		"https://example.org/pledges/ngo-shelter-kenya/":   "2025-05-20",
+		"https://example.org/pledges/state-match-shelter/": "2024-01-10",
+		"https://example.org/guidance/protection/shelter/": "2024-01-10",
+	} {
+		want := "<loc>" + url + "</loc>\n  <lastmod>" + date + "</lastmod>"
+		if !bytes.Contains(sitemap, []byte(want)) {
+			t.Errorf("sitemap lacks %q", want)
+		}
+	}
+	page, _ := os.ReadFile(filepath.Join(dest, "pledges", "ngo-shelter-kenya", "index.html"))
+	if !bytes.Contains(page, []byte(`Last updated <time datetime="2025-05-20">20 May 2025</time>.`)) {
+		t.Error("pledge page does not show the date of its file's last commit")
 	}
 }

@@ -1,0 +1,84 @@
+package history
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+func git(t *testing.T, dir string, env []string, args ...string) {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("git %v: %v\n%s", args, err, out)
+	}
+}
+
+// TestDatesFromGit commits files on chosen dates in a temporary repository
+// and checks that each file's date is that of its last commit, that files
+// git does not know fall back to their modification time, and that a
+// source root below the repository's top works.
+func TestDatesFromGit(t *testing.T) {
+	repo := t.TempDir()
+	t.Setenv("GIT_CONFIG_GLOBAL", filepath.Join(repo, "no-global-config"))
+	git(t, repo, nil, "init", "-q", "-b", "main")
+	git(t, repo, nil, "config", "user.name", "Test")
+	git(t, repo, nil, "config", "user.email", "test@example.org")
+	site := filepath.Join(repo, "site")
+	write := func(name, data string) {
+		p := filepath.Join(site, name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	commit := func(date string, files ...string) {
+		for _, f := range files {
+			git(t, repo, nil, "add", filepath.Join("site", f))
+		}
+		env := []string{"GIT_AUTHOR_DATE=" + date + "T12:00:00Z", "GIT_COMMITTER_DATE=" + date + "T12:00:00Z"}
+		git(t, repo, env, "commit", "-q", "-m", "change on "+date)
+	}
+	write("pledges/a.yaml", "id: a\n")
+	write("pledges/b.yaml", "id: b\n")
+	commit("2024-03-01", "pledges/a.yaml", "pledges/b.yaml")
+	write("pledges/b.yaml", "id: b\ntitle: B\n")
+	write("content/about.md", "about\n")
+	commit("2025-07-15", "pledges/b.yaml", "content/about.md")
+	write("pledges/new.yaml", "id: new\n") // never committed
+	old := time.Date(2020, 2, 3, 4, 5, 6, 0, time.UTC)
+	os.Chtimes(filepath.Join(site, "pledges", "new.yaml"), old, old)
+
+	d := Load(context.Background(), site)
+	for path, want := range map[string]string{
+		"pledges/a.yaml":    "2024-03-01",
+		"pledges/b.yaml":    "2025-07-15",
+		"content/about.md":  "2025-07-15",
+		"pledges/new.yaml":  "2020-02-03",
+		"pledges/gone.yaml": "",
+	} {
+		if got := d.Of(path); got != want {
+			t.Errorf("Of(%q) = %q, want %q", path, got, want)
+		}
+	}
+	if got := d.Latest("pledges/a.yaml", "pledges/b.yaml"); got != "2025-07-15" {
+		t.Errorf("Latest = %q, want 2025-07-15", got)
+	}
+}
+
+// TestDatesWithoutGit falls back to file times outside a repository.
+func TestDatesWithoutGit(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "x.md")
+	os.WriteFile(p, []byte("x"), 0o644)
+	when := time.Date(2019, 12, 17, 9, 0, 0, 0, time.UTC)
+	os.Chtimes(p, when, when)
+	if got := Load(context.Background(), dir).Of("x.md"); got != "2019-12-17" {
+		t.Errorf("Of(x.md) = %q, want 2019-12-17", got)
+	}
+}
