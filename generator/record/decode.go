@@ -113,6 +113,19 @@ type decoder struct {
 	path string
 	p    *Pledge
 	errs diag.List
+	// hinted holds, per mapping, the field names "did you mean" suggested.
+	hinted map[*yaml.Node]map[string]bool
+}
+
+// fields indexes a mapping's keys, remembering the names suggested for
+// unknown keys.
+func (d *decoder) fields(m *yaml.Node, known []string, prefix string) map[string]yamlsrc.Field {
+	f, hinted := yamlsrc.FieldsHinted(d.path, m, known, prefix, &d.errs)
+	if d.hinted == nil {
+		d.hinted = map[*yaml.Node]map[string]bool{}
+	}
+	d.hinted[m] = hinted
+	return f
 }
 
 func (d *decoder) errorf(n *yaml.Node, rule, format string, args ...any) {
@@ -123,7 +136,7 @@ func (d *decoder) errorf(n *yaml.Node, rule, format string, args ...any) {
 }
 
 func (d *decoder) record(root *yaml.Node, wantID string) {
-	f := yamlsrc.Fields(d.path, root, AllFields(), "", &d.errs)
+	f := d.fields(root, AllFields(), "")
 	p := d.p
 
 	if n := d.required(root, f, "id"); n != nil {
@@ -277,7 +290,7 @@ func (d *decoder) financial(f map[string]yamlsrc.Field, root *yaml.Node) {
 	if !d.isMapping(n, "financial") {
 		return
 	}
-	ff := yamlsrc.Fields(d.path, n, []string{"amount", "currency"}, "financial.", &d.errs)
+	ff := d.fields(n, []string{"amount", "currency"}, "financial.")
 	fin := &Financial{}
 	if a := d.required(n, ff, "amount"); a != nil {
 		v, err := strconv.ParseFloat(a.Value, 64)
@@ -359,8 +372,10 @@ func childValue(m *yaml.Node, key string) *yaml.Node {
 func (d *decoder) required(m *yaml.Node, f map[string]yamlsrc.Field, name string) *yaml.Node {
 	fl, ok := f[name]
 	if !ok {
-		d.errs = append(d.errs, diag.Diagnostic{Path: d.path, Line: m.Line, Col: m.Column, Rule: RuleRequired,
-			Message: fmt.Sprintf("missing required field %q", name)})
+		if !d.hinted[m][name] { // else "did you mean" has said it already
+			d.errs = append(d.errs, diag.Diagnostic{Path: d.path, Line: m.Line, Col: m.Column, Rule: RuleRequired,
+				Message: fmt.Sprintf("missing required field %q", name)})
+		}
 		return nil
 	}
 	if isNull(fl.Value) {
@@ -561,7 +576,7 @@ func (d *decoder) entity(n *yaml.Node, field string) Entity {
 	if !d.isMapping(n, field) {
 		return e
 	}
-	f := yamlsrc.Fields(d.path, n, entityFields, field+".", &d.errs)
+	f := d.fields(n, entityFields, field+".")
 	if v := d.required(n, f, "name"); v != nil {
 		e.Name = d.line(v, field+".name", MaxNameLen)
 	}
@@ -596,7 +611,7 @@ func (d *decoder) updates(n *yaml.Node) []Update {
 		if !d.isMapping(c, field) {
 			continue
 		}
-		f := yamlsrc.Fields(d.path, c, []string{"date", "status", "text"}, field+".", &d.errs)
+		f := d.fields(c, []string{"date", "status", "text"}, field+".")
 		var u Update
 		if v := d.required(c, f, "date"); v != nil {
 			u.Date = d.date(v, field+".date")
@@ -626,7 +641,7 @@ func (d *decoder) links(n *yaml.Node) []Link {
 		if !d.isMapping(c, field) {
 			continue
 		}
-		f := yamlsrc.Fields(d.path, c, []string{"title", "url"}, field+".", &d.errs)
+		f := d.fields(c, []string{"title", "url"}, field+".")
 		var l Link
 		if v := d.required(c, f, "title"); v != nil {
 			l.Title = d.line(v, field+".title", MaxTitleLen)
@@ -648,7 +663,7 @@ func (d *decoder) contact(n *yaml.Node) *Contact {
 	if !d.isMapping(n, "contact") {
 		return nil
 	}
-	f := yamlsrc.Fields(d.path, n, []string{"name", "email"}, "contact.", &d.errs)
+	f := d.fields(n, []string{"name", "email"}, "contact.")
 	c := &Contact{}
 	if v := d.required(n, f, "name"); v != nil {
 		c.Name = d.line(v, "contact.name", MaxNameLen)

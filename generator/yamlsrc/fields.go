@@ -27,6 +27,15 @@ type Field struct {
 // a hint, repeated keys are reported at their second use, and neither is
 // returned. prefix names the enclosing field in messages ("entity.").
 func Fields(path string, m *yaml.Node, known []string, prefix string, errs *diag.List) map[string]Field {
+	f, _ := FieldsHinted(path, m, known, prefix, errs)
+	return f
+}
+
+// FieldsHinted is Fields that also returns the known names it suggested for
+// unknown keys, so a caller can skip reporting "titel" a second time as a
+// missing "title".
+func FieldsHinted(path string, m *yaml.Node, known []string, prefix string, errs *diag.List) (map[string]Field, map[string]bool) {
+	hinted := map[string]bool{}
 	out := make(map[string]Field, min(len(m.Content)/2, len(known)))
 	unknown := 0
 	var more *yaml.Node
@@ -44,7 +53,12 @@ func Fields(path string, m *yaml.Node, known []string, prefix string, errs *diag
 			// A file of thousands of unknown keys is not a typo: report a
 			// few, then how many more, so the output stays readable.
 			if unknown++; unknown <= maxUnknown {
-				*errs = append(*errs, Errorf(path, k, RuleUnknownField, "unknown field %q%s", prefix+k.Value, fieldHint(k.Value, known)))
+				near, ok := Nearest(k.Value, known)
+				hint := ""
+				if ok {
+					hint, hinted[near] = " (did you mean \""+near+"\"?)", true
+				}
+				*errs = append(*errs, Errorf(path, k, RuleUnknownField, "unknown field %q%s", prefix+k.Value, hint))
 			} else if unknown == maxUnknown+1 {
 				more = k
 			}
@@ -55,12 +69,5 @@ func Fields(path string, m *yaml.Node, known []string, prefix string, errs *diag
 	if more != nil {
 		*errs = append(*errs, Errorf(path, more, RuleUnknownField, "and %d more unknown fields from here on", unknown-maxUnknown))
 	}
-	return out
-}
-
-func fieldHint(word string, known []string) string {
-	if s, ok := Nearest(word, known); ok {
-		return " (did you mean \"" + s + "\"?)"
-	}
-	return ""
+	return out, hinted
 }
