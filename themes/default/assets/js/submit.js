@@ -888,9 +888,9 @@
       var out = [];
       Object.keys(staticSlots).forEach(function (k) { out.push(staticSlots[k]); });
       Object.keys(rowSlots).forEach(function (k) { if (out.indexOf(rowSlots[k]) < 0) out.push(rowSlots[k]); });
-      Array.prototype.forEach.call(form.querySelectorAll('.row [data-input]'), function (input) {
+      Array.prototype.forEach.call(form.querySelectorAll('.form-row [data-input]'), function (input) {
         var key = input.getAttribute('data-input');
-        var row = input.closest('.row');
+        var row = input.closest('.form-row');
         if (!out.some(function (s) { return s.focus === input; })) out.push(rowSlot(row, key));
       });
       return out;
@@ -1191,7 +1191,7 @@
     });
     form.addEventListener('click', function (ev) {
       var remove = ev.target.closest && ev.target.closest('[data-remove]');
-      if (remove) removeRow(remove.closest('.row'));
+      if (remove) removeRow(remove.closest('.form-row'));
     });
     $('add-partner').addEventListener('click', function () { addRow('partner', true); });
     $('add-link').addEventListener('click', function () { addRow('link', true); });
