@@ -354,24 +354,21 @@ func (r *Renderer) chrome(name string, p *Page) (template.HTML, error) {
 
 // cardList joins the cached cards of records, in one template action.
 func (r *Renderer) cardList(recs []*record.Pledge) template.HTML {
-	var b strings.Builder
-	b.WriteString("<div class=\"cards\">\n")
-	for _, p := range recs {
-		b.WriteString(string(r.cards[p.ID]))
-		b.WriteByte('\n')
-	}
-	b.WriteString("</div>")
-	return template.HTML(b.String()) //nolint:gosec // joined html/template output
+	return join(`<div class="cards">`, `</div>`, r.cards, recs)
 }
 
 // rowList joins the cached list rows of records, in one template action.
 func (r *Renderer) rowList(recs []*record.Pledge) template.HTML {
+	return join(`<ol class="rows">`, `</ol>`, r.rows, recs)
+}
+
+func join(open, close string, html map[string]template.HTML, recs []*record.Pledge) template.HTML {
 	var b strings.Builder
-	b.WriteString("<ol class=\"rows\">\n")
+	b.WriteString(open + "\n")
 	for _, p := range recs {
-		b.WriteString(string(r.rows[p.ID]))
+		b.WriteString(string(html[p.ID]))
 		b.WriteByte('\n')
 	}
-	b.WriteString("</ol>")
+	b.WriteString(close)
 	return template.HTML(b.String()) //nolint:gosec // joined html/template output
 }

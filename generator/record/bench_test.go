@@ -1,0 +1,56 @@
+package record_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"pledgesite/generator/record"
+	"pledgesite/generator/synth"
+)
+
+// typicalRecord is one synthetic pledge: a ~300-word Markdown description,
+// tags from every vocabulary, sometimes money and an update.
+func typicalRecord(b *testing.B) (string, []byte) {
+	b.Helper()
+	dir := b.TempDir()
+	if _, err := synth.Write(dir, synth.Options{N: 1, Seed: 1, Measures: []string{"a1", "b2", "c3"}, MSP: "msp-trafficking-in-persons"}); err != nil {
+		b.Fatal(err)
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	if err != nil || len(files) != 1 {
+		b.Fatalf("synth wrote %v (%v)", files, err)
+	}
+	data, err := os.ReadFile(files[0])
+	if err != nil {
+		b.Fatal(err)
+	}
+	return "pledges/" + filepath.Base(files[0]), data
+}
+
+func benchDecode(b *testing.B, path string, data []byte) {
+	if _, errs := record.Decode(path, data); len(errs) > 0 {
+		b.Fatal(errs)
+	}
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		record.Decode(path, data)
+	}
+}
+
+// BenchmarkDecode parses and checks one record file, the per-record cost
+// of loading a catalogue.
+func BenchmarkDecode(b *testing.B) {
+	b.Run("synthetic", func(b *testing.B) {
+		path, data := typicalRecord(b)
+		benchDecode(b, path, data)
+	})
+	b.Run("msp-trafficking-in-persons", func(b *testing.B) {
+		data, err := os.ReadFile(filepath.Join("..", "..", "pledges", "msp-trafficking-in-persons.yaml"))
+		if err != nil {
+			b.Skip(err)
+		}
+		benchDecode(b, "pledges/msp-trafficking-in-persons.yaml", data)
+	})
+}
