@@ -110,6 +110,7 @@ type Stats struct {
 	Bytes    int64 // their size
 	Written  int   // files written because they were new or changed
 	Removed  int   // files removed because the build no longer makes them
+	UpToDate bool  // nothing was built: the sources and the output were as the last build left them
 	Duration time.Duration
 	Phases   []Phase // time per step, in order
 }
@@ -130,6 +131,15 @@ type Writer interface {
 // a diag.List when the sources are at fault, and cfg.Dest is left as it was.
 func Build(ctx context.Context, cfg Config) (Stats, error) {
 	start := time.Now()
+	// Sources unchanged since the last build into this folder, and the
+	// folder untouched: there is nothing to do.
+	key, kerr := sourcesKey(cfg)
+	if kerr == nil {
+		if n, ok := upToDate(cfg, key); ok {
+			return Stats{Files: n, UpToDate: true, Duration: time.Since(start),
+				Phases: []Phase{{"check sources unchanged", time.Since(start)}}}, nil
+		}
+	}
 	b, err := NewBuilder(ctx, cfg.Source, cfg.SassBinary, false)
 	if err != nil {
 		return Stats{}, err
@@ -152,6 +162,9 @@ func Build(ctx context.Context, cfg Config) (Stats, error) {
 	}
 	st.Phases = append(st.Phases, Phase{"commit", time.Since(t)})
 	st.Written, st.Removed = out.Changed(), removed
+	if kerr == nil {
+		writeStamp(cfg, key)
+	}
 	st.Duration = time.Since(start)
 	return st, nil
 }
@@ -278,6 +291,8 @@ func (b *Builder) write(ctx context.Context, src *Sources, w *countingWriter, ph
 		return err
 	}
 	err = writeData(s, r, jobs, b.dates, b.data, w)
+	b.data.Prune(s)
+	b.memo.Prune()
 	phase("data, feed and sitemap", t)
 	return err
 }

@@ -139,8 +139,13 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		return err
 	}
-	fmt.Fprintf(stdout, "built %d pages, %d files (%s) into %s in %s: %d written, %d removed, the rest unchanged\n",
-		st.Pages, st.Files, size(st.Bytes), *dest, st.Duration.Round(1e6), st.Written, st.Removed)
+	if st.UpToDate {
+		fmt.Fprintf(stdout, "%s is up to date: no source changed since the last build (%d files, checked in %s)\n",
+			*dest, st.Files, st.Duration.Round(1e6))
+	} else {
+		fmt.Fprintf(stdout, "built %d pages, %d files (%s) into %s in %s: %d written, %d removed, the rest unchanged\n",
+			st.Pages, st.Files, size(st.Bytes), *dest, st.Duration.Round(1e6), st.Written, st.Removed)
+	}
 	if *timings {
 		for _, p := range st.Phases {
 			fmt.Fprintf(stdout, "  %-24s %8.1f ms\n", p.Name, float64(p.Duration.Microseconds())/1000)

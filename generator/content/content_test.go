@@ -257,10 +257,10 @@ func TestParseDiagnostics(t *testing.T) {
 			want: []want{{"content/about.md:3:1", "yaml-syntax", "unclosed quote"}},
 		},
 		{
-			name: "YAML tab indentation",
+			name: "YAML tab indentation: the caret sits on the tab",
 			path: "content/about.md",
 			data: "---\ntitle: About\n\tsummary: x\n---\n",
-			want: []want{{"content/about.md:3:2", "yaml-syntax", ""}},
+			want: []want{{"content/about.md:3:1", "yaml-syntax", ""}},
 		},
 		// yaml.v3 reports parser (not scanner) errors with a 0-based line;
 		// the diagnostic must still name the file's own line.

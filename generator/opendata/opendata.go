@@ -59,6 +59,30 @@ func (c *Cache) reset(base string) {
 	}
 }
 
+// Prune forgets records that s no longer holds in this version, so the
+// cache keeps one entry per record however often records are edited.
+func (c *Cache) Prune(s *site.Site) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	keep := make(map[string]bool, len(s.Records))
+	for _, p := range s.Records {
+		keep[p.ID+p.Hash] = true
+	}
+	for k := range c.json {
+		if !keep[k] {
+			delete(c.json, k)
+		}
+	}
+	for k := range c.csv {
+		if !keep[k] {
+			delete(c.csv, k)
+		}
+	}
+}
+
 // PledgesJSON returns every record, newest first, as a JSON array with one
 // record per line: compact to download, and a changed record changes one
 // line of the published diff. Each object is encoded on its own so that a

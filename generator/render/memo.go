@@ -20,6 +20,8 @@ type Memo struct {
 	mu    sync.Mutex
 	pages map[string]memoPage      // by site path
 	cards map[string]template.HTML // by fingerprint
+	descs map[string]template.HTML // rendered descriptions, by base path and Markdown
+	used  map[string]bool          // card and description keys the last build used
 }
 
 type memoPage struct {
@@ -29,7 +31,7 @@ type memoPage struct {
 
 // NewMemo returns an empty memo.
 func NewMemo() *Memo {
-	return &Memo{pages: map[string]memoPage{}, cards: map[string]template.HTML{}}
+	return &Memo{pages: map[string]memoPage{}, cards: map[string]template.HTML{}, descs: map[string]template.HTML{}, used: map[string]bool{}}
 }
 
 func (m *Memo) page(path, key string) ([]byte, bool) {
@@ -51,23 +53,62 @@ func (m *Memo) putPage(path, key string, data []byte) {
 	m.mu.Unlock()
 }
 
-func (m *Memo) card(key string) (template.HTML, bool) {
+func (m *Memo) card(key string) (template.HTML, bool) { return m.get(false, key) }
+
+func (m *Memo) putCard(key string, html template.HTML) { m.put(false, key, html) }
+
+func (m *Memo) desc(key string) (template.HTML, bool) { return m.get(true, key) }
+
+func (m *Memo) putDesc(key string, html template.HTML) { m.put(true, key, html) }
+
+func (m *Memo) cache(desc bool) map[string]template.HTML {
+	if desc {
+		return m.descs
+	}
+	return m.cards
+}
+
+func (m *Memo) get(desc bool, key string) (template.HTML, bool) {
 	if m == nil {
 		return "", false
 	}
+	cache := m.cache(desc)
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	h, ok := m.cards[key]
+	h, ok := cache[key]
+	if ok {
+		m.used[key] = true
+	}
 	return h, ok
 }
 
-func (m *Memo) putCard(key string, html template.HTML) {
+func (m *Memo) put(desc bool, key string, html template.HTML) {
+	if m == nil {
+		return
+	}
+	cache := m.cache(desc)
+	m.mu.Lock()
+	cache[key] = html
+	m.used[key] = true
+	m.mu.Unlock()
+}
+
+// Prune forgets the cards and descriptions the last build did not use, so
+// the memo holds one version of each record however often it is edited.
+func (m *Memo) Prune() {
 	if m == nil {
 		return
 	}
 	m.mu.Lock()
-	m.cards[key] = html
-	m.mu.Unlock()
+	defer m.mu.Unlock()
+	for _, cache := range []map[string]template.HTML{m.cards, m.descs} {
+		for k := range cache {
+			if !m.used[k] {
+				delete(cache, k)
+			}
+		}
+	}
+	m.used = map[string]bool{}
 }
 
 // fingerprint hashes what a page shows, or returns "" for pages that are

@@ -228,7 +228,15 @@ func (r *Renderer) PrepareDescriptions() error {
 	for w := range workers {
 		wg.Go(func() {
 			for i := w; i < len(recs); i += workers {
+				key := r.base + "\x00" + recs[i].Description
+				if h, ok := r.memo.desc(key); ok {
+					out[i] = h
+					continue
+				}
 				out[i], errs[i] = r.Markdown(recs[i].Description, DescriptionHeading)
+				if errs[i] == nil {
+					r.memo.putDesc(key, out[i])
+				}
 			}
 		})
 	}

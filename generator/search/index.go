@@ -107,6 +107,7 @@ type Cache struct {
 	mu   sync.Mutex
 	base string
 	docs map[string]cachedDoc
+	used map[string]bool
 }
 
 type cachedDoc struct {
@@ -115,7 +116,7 @@ type cachedDoc struct {
 }
 
 // NewCache returns an empty cache.
-func NewCache() *Cache { return &Cache{docs: map[string]cachedDoc{}} }
+func NewCache() *Cache { return &Cache{docs: map[string]cachedDoc{}, used: map[string]bool{}} }
 
 func (c *Cache) get(base, hash string) (cachedDoc, bool) {
 	if c == nil {
@@ -127,6 +128,9 @@ func (c *Cache) get(base, hash string) (cachedDoc, bool) {
 		c.base, c.docs = base, map[string]cachedDoc{}
 	}
 	d, ok := c.docs[hash]
+	if ok {
+		c.used[hash] = true
+	}
 	return d, ok
 }
 
@@ -136,7 +140,23 @@ func (c *Cache) put(hash string, d cachedDoc) {
 	}
 	c.mu.Lock()
 	c.docs[hash] = d
+	c.used[hash] = true
 	c.mu.Unlock()
+}
+
+// prune forgets documents the last build did not use.
+func (c *Cache) prune() {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k := range c.docs {
+		if !c.used[k] {
+			delete(c.docs, k)
+		}
+	}
+	c.used = map[string]bool{}
 }
 
 // Build indexes every record of s. rel turns a site path into the URL the
@@ -180,6 +200,7 @@ func Build(s *site.Site, rel func(string) string, text TextFunc, cache *Cache) (
 			cache.put(p.ID+p.Hash, cachedDoc{terms: docTerms[doc], frag: frags[doc]})
 		}
 	})
+	cache.prune()
 	postings := map[string]*[tiers][]int{}
 	for doc := range n {
 		if errs[doc] != nil {

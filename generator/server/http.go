@@ -6,6 +6,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -56,8 +57,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.RLock()
-	files := s.files
+	files, build := s.files, s.good
 	s.mu.RUnlock()
+	if files == nil {
+		// No build has succeeded yet: a page that shows the errors (the
+		// script adds them) and reloads once the sources are fixed.
+		w.Header().Set("Content-Type", contentTypes[".html"])
+		w.Header().Set("Cache-Control", "no-store")
+		w.Write(inject([]byte("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Building…</title></head>"+
+			"<body><main><h1>The site has not been built yet</h1></main></body></html>"), build))
+		return
+	}
 
 	name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
 	if strings.HasSuffix(r.URL.Path, "/") && name != "" {
@@ -90,7 +100,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if strings.HasSuffix(name, ".html") {
-		data = inject(data)
+		data = inject(data, build)
 	}
 	w.Header().Set("Content-Type", contentType(name))
 	w.Header().Set("Cache-Control", "no-store")
@@ -103,9 +113,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // inject adds the reload script before </body>. It is the only difference
-// between a served page and the same page from `pledgesite build`.
-func inject(page []byte) []byte {
-	tag := []byte(`<script src="` + Prefix + `live.js" defer></script>`)
+// between a served page and the same page from `pledgesite build`. The
+// script carries the number of the build the page came from, so a page
+// that loaded just before a rebuild, when its event stream was not yet
+// open, still learns that it is out of date.
+func inject(page []byte, build int) []byte {
+	tag := []byte(`<script src="` + Prefix + `live.js" data-build="` + strconv.Itoa(build) + `" defer></script>`)
 	i := bytes.LastIndex(page, []byte("</body>"))
 	if i < 0 {
 		return append(page[:len(page):len(page)], tag...)
@@ -128,7 +141,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	c := make(chan event, 8)
 	s.mu.Lock()
 	s.clients[c] = true
-	errText := s.errText
+	errText, build := s.errText, s.good
 	s.mu.Unlock()
 	defer func() {
 		s.mu.Lock()
@@ -138,6 +151,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		s.mu.Unlock()
 	}()
 	fmt.Fprint(w, "retry: 500\n\n")
+	writeEvent(w, event{"build", strconv.Itoa(build)})
 	if errText != "" {
 		writeEvent(w, event{"errors", errText})
 	}

@@ -28,7 +28,14 @@
     }
     overlay.querySelector('pre').textContent = text;
   }
+  var me = document.currentScript;
+  var built = me ? me.getAttribute('data-build') : null;
   var es = new EventSource('/_pledgesite/events');
+  // The server says which build is current when the stream opens: a page
+  // from an older one reloads (a rebuild may finish while a page loads).
+  es.addEventListener('build', function (e) {
+    if (built !== null && e.data !== built && !document.getElementById('pledgesite-errors')) location.reload();
+  });
   es.addEventListener('reload', function () { location.reload(); });
   es.addEventListener('css', function (e) {
     var links = document.querySelectorAll('link[rel="stylesheet"]');

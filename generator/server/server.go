@@ -61,7 +61,8 @@ type Server struct {
 
 	ln       net.Listener
 	ready    chan struct{}
-	attempts int
+	attempts int // rebuilds, good or failed
+	good     int // rebuilds that replaced the site
 }
 
 type event struct{ name, data string }
@@ -262,6 +263,7 @@ func (s *Server) rebuild(ctx context.Context, changed []string) {
 	hadErrors := s.errText != ""
 	s.files, s.errText = mem.files, ""
 	s.attempts++
+	s.good++
 	s.mu.Unlock()
 
 	pages, files := 0, 0

@@ -259,7 +259,7 @@ func TestServesTheSite(t *testing.T) {
 		status      int
 		contains    string
 	}{
-		{"", "text/html; charset=utf-8", 200, `<script src="/_pledgesite/live.js" defer></script></body>`},
+		{"", "text/html; charset=utf-8", 200, `<script src="/_pledgesite/live.js" data-build="1" defer></script></body>`},
 		{"pledges/ngo-shelter-kenya/", "text/html; charset=utf-8", 200, "Shelter beds in Nairobi"},
 		{"pledges/ngo-shelter-kenya", "", 301, "/pledges/ngo-shelter-kenya/"},
 		{"no/such/page/", "text/html; charset=utf-8", 404, "Page not found"},

@@ -148,7 +148,7 @@ func (g *gen) record(i int) (string, []byte) {
 			continue
 		}
 		b.WriteString("  ")
-		for range 4 {
+		for range 5 {
 			b.WriteString(g.sentence(10, 22) + " ")
 		}
 		b.WriteString("\n\n")

@@ -199,6 +199,12 @@ func syntaxError(path string, data []byte, err error) diag.Diagnostic {
 			return diag.Diagnostic{Path: path, Line: l, Col: c, Rule: RuleShape,
 				Message: fmt.Sprintf("aliases (*%s) are not allowed: write the value out", name)}
 		}
+	case strings.Contains(msg, "tab character"):
+		// yaml.v3 names the line of the value before the tab: find the tab.
+		if l, c, ok := tabIndent(data, max(line, 1)); ok {
+			return diag.Diagnostic{Path: path, Line: l, Col: c, Rule: RuleSyntax,
+				Message: "YAML syntax: " + msg + " (indent with spaces, not tabs)"}
+		}
 	case strings.Contains(msg, "',' or"):
 		// An unclosed flow collection: yaml.v3 names (0-based) the line of
 		// its opening bracket, which is where the fix goes.
@@ -346,6 +352,20 @@ func invalidUTF8(data []byte) (line, col int, bad bool) {
 		data = data[size:]
 	}
 	return line, col, true
+}
+
+// tabIndent finds the first line from line on whose indentation holds a
+// tab, and the column of that tab.
+func tabIndent(data []byte, line int) (int, int, bool) {
+	lines := bytes.Split(data, []byte("\n"))
+	for i := line - 1; i >= 0 && i < len(lines); i++ {
+		l := lines[i]
+		indent := l[:len(l)-len(bytes.TrimLeft(l, " \t"))]
+		if t := bytes.IndexByte(indent, '\t'); t >= 0 {
+			return i + 1, t + 1, true
+		}
+	}
+	return 0, 0, false
 }
 
 // deepBracket finds the flow bracket that opens nesting level MaxDepth+1,
