@@ -9,7 +9,7 @@ BIN     := bin/pledgesite
 NODE_OK := node_modules/.installed
 GO_SRC  := $(shell find cmd generator -name '*.go' -not -name '*_test.go' 2>/dev/null) go.mod go.sum
 
-.PHONY: build check test test-deps browser-deps fuzz bench serve new schema clean
+.PHONY: build check test test-deps browser-deps fuzz bench bench-search serve new schema clean
 
 build: $(BIN) $(NODE_OK) ## build the shipped site into public/
 	./$(BIN) build
@@ -51,6 +51,20 @@ fuzz: ## run each fuzz target for FUZZTIME
 
 serve: $(BIN) $(NODE_OK) ## preview at http://127.0.0.1:1313/, rebuilding on save
 	./$(BIN) serve
+
+# Benchmarks are not tests: they take minutes and report figures (written
+# to .bench/) instead of passing or failing. The hot paths as go test
+# benchmarks; whole builds of 1,000, 10,000 and 100,000 synthetic pledges
+# beside the same catalogue built by Hugo and the I/O floor; the preview
+# server's save-to-reload latency and memory. Hugo is installed into
+# .tools/ by cmd/benchsite, never as a dependency of the project.
+bench: $(NODE_OK) ## time builds, Hugo and the I/O floor side by side, and the preview server
+	$(GO) test -run '^$$' -bench . -benchmem ./generator/...
+	$(GO) run ./cmd/benchsite
+	PLEDGESITE_BENCH_SERVE=1 $(GO) test ./cmd/pledgesite -run TestServeBench -v -timeout 30m
+
+bench-search: test-deps ## search: bytes and latency in Chromium, beside Pagefind
+	PLEDGESITE_BENCH_SEARCH=1 $(GO) test ./cmd/pledgesite -run TestSearchBench -v -timeout 60m
 
 # make new ID=my-pledge creates pledges/my-pledge.yaml for a pledge; add
 # TO=msp-trafficking-in-persons for a contribution to that multistakeholder

@@ -44,7 +44,6 @@ func (r *Renderer) Funcs() template.FuncMap {
 		"historyURL":    r.historyURL,
 		"editURL":       r.editURL,
 		"upper":         strings.ToUpper,
-		"lower":         strings.ToLower,
 		"terms":         func(kind string) []vocab.Term { return labelTables[kind] },
 		"countries":     vocab.Countries,
 		"search":        func() searchData { return r.search },

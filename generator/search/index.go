@@ -31,6 +31,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"pledgesite/generator/record"
 	"pledgesite/generator/site"
@@ -307,15 +308,22 @@ func splitShards(terms []string, enc map[string][]byte, l int) []shard {
 	return out
 }
 
-// prefix cuts s to at most l bytes without splitting a UTF-8 sequence.
+// prefix cuts s to about l bytes without splitting a UTF-8 sequence: back
+// to the start of the character at l, but never to nothing, so a word that
+// starts with a letter of two or more bytes keys on that whole letter.
 func prefix(s string, l int) string {
 	if len(s) <= l {
 		return s
 	}
-	for l > 0 && s[l]&0xC0 == 0x80 {
-		l--
+	cut := l
+	for cut > 0 && s[cut]&0xC0 == 0x80 {
+		cut--
 	}
-	return s[:l]
+	if cut == 0 {
+		_, size := utf8.DecodeRuneInString(s)
+		cut = size
+	}
+	return s[:cut]
 }
 
 // appendSet encodes a sorted set of document numbers: a tag byte (0 empty,

@@ -309,10 +309,13 @@
 
   // match finds the documents for the query text and their scores. The
   // last word, while being typed, also matches terms it starts.
-  function match(q) {
+  function match(q, live) {
     var ws = words(q).map(function (w) { return w.word; }).filter(keep);
     if (!ws.length) return Promise.resolve(null);
-    var typing = !/\s$/.test(q);
+    // Only a query being typed matches its last word by prefix; one read
+    // from the address (shared, reloaded, Back) means whole words, so it
+    // gives the same results wherever it is opened.
+    var typing = live && !/\s$/.test(q);
     return Promise.all(ws.map(function (w, i) {
       var st = stem(w);
       var prefixMode = typing && i === ws.length - 1 && w.length >= 3;
@@ -399,15 +402,15 @@
     if (url !== location.pathname + location.search) {
       history[push ? 'pushState' : 'replaceState'](null, '', url);
     }
-    search();
+    search(true);
   }
 
-  function search() {
+  function search(live) {
     var id = ++run;
     var q = input.value;
     var sel = selection();
     var needFacets = Object.keys(sel).length > 0;
-    Promise.all([match(q), needFacets ? loadFacets() : null]).then(function (r) {
+    Promise.all([match(q, live), needFacets ? loadFacets() : null]).then(function (r) {
       if (id !== run) return;
       var m = r[0];
       var text = m ? m.set : fullSet();
@@ -422,8 +425,11 @@
         if (id !== run) return;
         setCount(docs.length);
         // Counts follow once the facet table is there; fetching it after
-        // the first results keeps the first answer small and fast.
-        loadFacets().then(function () { if (id === run) updateCounts(text, sel); });
+        // the first results keeps the first answer small and fast. With no
+        // query and nothing ticked, the page's own counts are right.
+        if (m || needFacets || facetSets) {
+          loadFacets().then(function () { if (id === run) updateCounts(text, sel); });
+        }
       });
     }).catch(function (err) {
       if (id !== run) return;
@@ -572,7 +578,7 @@
   function replaceNow() {
     var url = stateToURL();
     if (!pushed) { history.pushState(null, '', url); pushed = true; } else history.replaceState(null, '', url);
-    search();
+    search(true);
   }
   form.addEventListener('change', function (e) {
     if (e.target === input) return;
@@ -596,7 +602,7 @@
   window.addEventListener('popstate', function () {
     urlToState();
     pushed = false;
-    search();
+    search(false);
   });
 
   load('meta.json', 'json').then(function (m) {
@@ -606,7 +612,7 @@
     WORDS = Math.ceil(N / 32) || 1;
     m.shards.forEach(function (k) { shardKeys[k] = true; });
     urlToState();
-    search();
+    search(false);
   }).catch(function (err) {
     status.textContent = 'Search is not available: ' + err.message;
   });
