@@ -191,6 +191,11 @@ func Build(s *site.Site, rel func(string) string, text TextFunc, cache *Cache) (
 		}
 		tz := &tokenizers[doc%len(tokenizers)]
 		docTerms[doc] = [tiers][]string{tz.tokens(names), tz.tokens(p.Summary), tz.tokens(body + places)}
+		// Each term once per tier: the merge below then looks each up once.
+		for t := range docTerms[doc] {
+			slices.Sort(docTerms[doc][t])
+			docTerms[doc][t] = slices.Compact(docTerms[doc][t])
+		}
 		frag := Fragment{ID: p.ID, URL: rel("/pledges/" + p.ID + "/"), Title: p.Title, Entity: p.Entity.Name,
 			Status: p.Status, Date: p.Date, Summary: p.Summary, Text: excerpt(body, 1200)}
 		if p.IsMultistakeholder() {
