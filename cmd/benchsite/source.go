@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"os"
@@ -25,7 +27,16 @@ const mspID = "msp-trafficking-in-persons"
 func sourceTree(root, work string, n int, seed uint64) (dir string, made bool, err error) {
 	dir = filepath.Join(work, "src-"+strconv.Itoa(n))
 	stampFile := dir + ".stamp"
-	stamp := fmt.Sprintf("synth n=%d seed=%d msp=%s\n", n, seed, mspID)
+	measures, err := shippedMeasures(root)
+	if err != nil {
+		return "", false, err
+	}
+	opt := synth.Options{N: n, Seed: seed, Measures: measures, MSP: mspID}
+	fp, err := synthFingerprint(work, opt)
+	if err != nil {
+		return "", false, err
+	}
+	stamp := fmt.Sprintf("synth n=%d seed=%d msp=%s output=%s\n", n, seed, mspID, fp)
 	if old, err := os.ReadFile(stampFile); err == nil && string(old) == stamp && countYAML(filepath.Join(dir, "pledges")) == n+1 {
 		return dir, false, copyShared(root, dir)
 	}
@@ -47,18 +58,7 @@ func sourceTree(root, work string, n int, seed uint64) (dir string, made bool, e
 	if err := os.WriteFile(filepath.Join(tmp, "pledges", mspID+".yaml"), msp, 0o644); err != nil {
 		return "", false, err
 	}
-	src, errs := generator.Load(os.DirFS(root), "")
-	if src == nil || src.Content == nil {
-		return "", false, fmt.Errorf("loading the shipped sources: %v", errs)
-	}
-	var measures []string
-	for _, m := range src.Content.Measures {
-		measures = append(measures, m.Measure)
-	}
-	if len(measures) == 0 {
-		return "", false, fmt.Errorf("no guidance measures found under %s/content/guidance", root)
-	}
-	if _, err := synth.Write(filepath.Join(tmp, "pledges"), synth.Options{N: n, Seed: seed, Measures: measures, MSP: mspID}); err != nil {
+	if _, err := synth.Write(filepath.Join(tmp, "pledges"), opt); err != nil {
 		return "", false, err
 	}
 	if err := os.RemoveAll(dir); err != nil {
@@ -68,6 +68,52 @@ func sourceTree(root, work string, n int, seed uint64) (dir string, made bool, e
 		return "", false, err
 	}
 	return dir, true, os.WriteFile(stampFile, []byte(stamp), 0o644)
+}
+
+// shippedMeasures returns the measure ids of the working tree's guidance,
+// which the synthetic records are tagged with.
+func shippedMeasures(root string) ([]string, error) {
+	src, errs := generator.Load(os.DirFS(root), "")
+	if src == nil || src.Content == nil {
+		return nil, fmt.Errorf("loading the shipped sources: %v", errs)
+	}
+	var measures []string
+	for _, m := range src.Content.Measures {
+		measures = append(measures, m.Measure)
+	}
+	if len(measures) == 0 {
+		return nil, fmt.Errorf("no guidance measures found under %s/content/guidance", root)
+	}
+	return measures, nil
+}
+
+// synthFingerprint hashes the first records synth writes with these
+// options, so a kept source tree is made again when the generator (or the
+// measures it tags with) changed since.
+func synthFingerprint(work string, opt synth.Options) (string, error) {
+	tmp, err := os.MkdirTemp(work, "synth-fingerprint-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(tmp)
+	opt.N = min(opt.N, 50)
+	if _, err := synth.Write(tmp, opt); err != nil {
+		return "", err
+	}
+	files, err := listFiles(tmp)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	for _, f := range files {
+		data, err := os.ReadFile(filepath.Join(tmp, f.rel))
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(h, "%s %d\x00", f.rel, len(data))
+		h.Write(data)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16], nil
 }
 
 // copyShared copies content/, themes/ and site.yaml of the working tree
