@@ -4,10 +4,13 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"pledgesite/generator/site"
 	"pledgesite/generator/synth"
 )
 
@@ -91,3 +94,72 @@ func benchBuild(b *testing.B, n int) {
 // (no disk writes): load, model, assets, search index, pages and data.
 func BenchmarkBuild1k(b *testing.B)  { benchBuild(b, 1000) }
 func BenchmarkBuild10k(b *testing.B) { benchBuild(b, 10000) }
+
+// BenchmarkRebuild10k times what the preview server does when one pledge
+// is saved: the builder keeps its caches, one record changes, the whole
+// site is built again into memory.
+func BenchmarkRebuild10k(b *testing.B) {
+	src := benchSource(b, 10000)
+	ctx := context.Background()
+	builder, err := NewBuilder(ctx, src, sassBinary(b), true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer builder.Close()
+	if _, _, err := builder.Build(ctx, "", discard{}); err != nil {
+		b.Fatal(err)
+	}
+	builder.TrustEvents(true) // as the server does: it forgets what changed
+	rel := "pledges/synthetic-academia-000015.yaml"
+	file := filepath.Join(src, rel)
+	orig, err := os.ReadFile(file)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer os.WriteFile(file, orig, 0o644)
+	phases := map[string]time.Duration{}
+	// go test's -cpuprofile would mostly show the first, full build;
+	// PLEDGESITE_REBUILD_PROFILE=file profiles the rebuilds alone.
+	if name := os.Getenv("PLEDGESITE_REBUILD_PROFILE"); name != "" {
+		f, err := os.Create(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			b.Fatal(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		edited := strings.Replace(string(orig), "title: \"", "title: \"Edit "+strconv.Itoa(i)+" ", 1)
+		if err := os.WriteFile(file, []byte(edited), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		builder.ForgetRecord(rel)
+		st, _, err := builder.Build(ctx, "", discard{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, p := range st.Phases {
+			phases[p.Name] += p.Duration
+		}
+	}
+	for name, d := range phases {
+		b.ReportMetric(float64(d.Microseconds())/1000/float64(b.N), strings.ReplaceAll(name, " ", "_")+"-ms")
+	}
+}
+
+// BenchmarkModel10k times the model alone: grouping 10,000 loaded
+// records into taxonomies and indexes, which every rebuild does again.
+func BenchmarkModel10k(b *testing.B) {
+	src, errs := Load(os.DirFS(benchSource(b, 10000)), "")
+	if len(errs) > 0 {
+		b.Fatal(errs)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		site.New(src.Config, src.Content, src.Records)
+	}
+}

@@ -135,6 +135,7 @@ var goldenFiles = []string{
 	"data/pledges.json",
 	"data/pledges.csv",
 	"data/measures.json",
+	"data/ids.json",
 	"feed.xml",
 	"sitemap.xml",
 	"robots.txt",

@@ -215,6 +215,15 @@ func (b *Builder) ForgetRecord(path string) {
 	}
 }
 
+// TrustEvents tells the builder whether its caller reports every record
+// file that changed, was added or was removed with ForgetRecord, so that
+// a rebuild need not look at the others.
+func (b *Builder) TrustEvents(on bool) {
+	if b.records != nil {
+		b.records.Trust(on)
+	}
+}
+
 // Build loads, checks and renders the whole site into w. The sources are
 // returned, checked, for callers that report on them.
 func (b *Builder) Build(ctx context.Context, baseURL string, w Writer) (Stats, *Sources, error) {
@@ -376,6 +385,7 @@ func writeData(s *site.Site, r *render.Renderer, jobs []render.Job, dates *histo
 		"data/pledges.json":  func() ([]byte, error) { return opendata.PledgesJSON(s, abs, cache) },
 		"data/pledges.csv":   func() ([]byte, error) { return opendata.PledgesCSV(s, abs, cache) },
 		"data/measures.json": func() ([]byte, error) { return opendata.MeasuresJSON(s, abs) },
+		"data/ids.json":      func() ([]byte, error) { return opendata.IDs(s) },
 		"feed.xml":           func() ([]byte, error) { return feeds.Atom(s.Config.Title, s.Config.Language, s.Records, abs) },
 		"robots.txt":         func() ([]byte, error) { return feeds.Robots(abs), nil },
 	}
@@ -388,12 +398,18 @@ func writeData(s *site.Site, r *render.Renderer, jobs []render.Job, dates *histo
 			return err
 		}
 	}
-	var entries []feeds.Entry
+	// List pages take the newest of up to a hundred records each: look
+	// each record's date up once.
+	recDates := make(map[*record.Pledge]string, len(s.Records))
+	for _, p := range s.Records {
+		recDates[p] = dates.Of(p.Path)
+	}
+	entries := make([]feeds.Entry, 0, len(jobs))
 	for _, j := range jobs {
 		if j.Page.Kind == "404" {
 			continue
 		}
-		entries = append(entries, feeds.Entry{Loc: abs(j.Page.URL), LastMod: lastMod(j.Page, dates)})
+		entries = append(entries, feeds.Entry{Loc: abs(j.Page.URL), LastMod: lastMod(j.Page, dates, recDates)})
 	}
 	maps, err := feeds.Sitemaps(entries, abs)
 	if err != nil {
@@ -409,16 +425,16 @@ func writeData(s *site.Site, r *render.Renderer, jobs []render.Job, dates *histo
 
 // lastMod is when a page's sources last changed: the record or Markdown
 // file; list pages take the newest record they show.
-func lastMod(p *render.Page, dates *history.Dates) string {
+func lastMod(p *render.Page, dates *history.Dates, recDates map[*record.Pledge]string) string {
 	switch {
 	case p.Record != nil && p.Kind != "home":
-		return dates.Of(p.Record.Path)
+		return recDates[p.Record]
 	case p.Source != nil:
 		return dates.Of(p.Source.Path)
 	}
 	d := ""
 	for _, rec := range p.Records {
-		d = max(d, dates.Of(rec.Path))
+		d = max(d, recDates[rec])
 	}
 	return d
 }

@@ -11,6 +11,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
+	"slices"
 
 	"pledgesite/generator/record"
 )
@@ -118,15 +119,7 @@ type Entry struct {
 	LastMod string `xml:"lastmod,omitempty"`
 }
 
-type urlset struct {
-	XMLName xml.Name `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
-	URLs    []Entry  `xml:"url"`
-}
-
-type sitemapIndex struct {
-	XMLName  xml.Name `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 sitemapindex"`
-	Sitemaps []Entry  `xml:"sitemap"`
-}
+const sitemapNS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 // MaxSitemapURLs is the sitemap protocol's limit per file.
 const MaxSitemapURLs = 50000
@@ -136,28 +129,56 @@ const MaxSitemapURLs = 50000
 func Sitemaps(entries []Entry, url URLFunc) (map[string][]byte, error) {
 	out := map[string][]byte{}
 	if len(entries) <= MaxSitemapURLs {
-		b, err := encode(urlset{URLs: entries})
-		out["sitemap.xml"] = b
-		return out, err
+		out["sitemap.xml"] = appendSet(nil, "urlset", "url", entries)
+		return out, nil
 	}
-	var idx sitemapIndex
+	var idx []Entry
 	for i := 0; i*MaxSitemapURLs < len(entries); i++ {
 		part := entries[i*MaxSitemapURLs : min((i+1)*MaxSitemapURLs, len(entries))]
 		name := fmt.Sprintf("sitemap-%d.xml", i+1)
-		b, err := encode(urlset{URLs: part})
-		if err != nil {
-			return nil, err
-		}
-		out[name] = b
+		out[name] = appendSet(nil, "urlset", "url", part)
 		last := ""
 		for _, e := range part {
 			last = max(last, e.LastMod)
 		}
-		idx.Sitemaps = append(idx.Sitemaps, Entry{Loc: url("/" + name), LastMod: last})
+		idx = append(idx, Entry{Loc: url("/" + name), LastMod: last})
 	}
-	b, err := encode(idx)
-	out["sitemap.xml"] = b
-	return out, err
+	out["sitemap.xml"] = appendSet(nil, "sitemapindex", "sitemap", idx)
+	return out, nil
+}
+
+// appendSet writes a sitemap or sitemap index as encoding/xml would with a
+// one-space indent, without reflection: a sitemap of 50,000 addresses is
+// written on every rebuild of the preview.
+func appendSet(b []byte, set, item string, entries []Entry) []byte {
+	var esc bytes.Buffer
+	text := func(b []byte, s string) []byte {
+		esc.Reset()
+		_ = xml.EscapeText(&esc, []byte(s))
+		return append(b, esc.Bytes()...)
+	}
+	n := len(xml.Header) + 128
+	for _, e := range entries {
+		n += len(e.Loc) + len(e.LastMod) + 64
+	}
+	b = slices.Grow(b, n)
+	b = append(b, xml.Header...)
+	b = append(b, "<"+set+` xmlns="`+sitemapNS+`">`...)
+	for _, e := range entries {
+		b = append(b, "\n <"+item+">\n  <loc>"...)
+		b = text(b, e.Loc)
+		b = append(b, "</loc>"...)
+		if e.LastMod != "" {
+			b = append(b, "\n  <lastmod>"...)
+			b = text(b, e.LastMod)
+			b = append(b, "</lastmod>"...)
+		}
+		b = append(b, "\n </"+item+">"...)
+	}
+	if len(entries) > 0 {
+		b = append(b, '\n')
+	}
+	return append(b, "</"+set+">\n"...)
 }
 
 // Robots allows everything and names the sitemap.

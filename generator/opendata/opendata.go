@@ -45,17 +45,26 @@ type URLFunc func(sitePath string) string
 type Cache struct {
 	mu   sync.Mutex
 	base string
-	json map[string][]byte
-	csv  map[string][]string
+	json map[cacheKey][]byte
+	csv  map[cacheKey][]byte
 }
 
+// cacheKey names a version of a record; a struct, not a concatenated
+// string, so that looking up 10,000 records allocates nothing.
+type cacheKey struct {
+	id  string
+	sum [2]uint64
+}
+
+func keyOf(p *record.Pledge) cacheKey { return cacheKey{p.ID, p.Sum} }
+
 // NewCache returns an empty cache.
-func NewCache() *Cache { return &Cache{json: map[string][]byte{}, csv: map[string][]string{}} }
+func NewCache() *Cache { return &Cache{json: map[cacheKey][]byte{}, csv: map[cacheKey][]byte{}} }
 
 // reset empties the cache when the URLs in it would be wrong.
 func (c *Cache) reset(base string) {
 	if c != nil && c.base != base {
-		c.base, c.json, c.csv = base, map[string][]byte{}, map[string][]string{}
+		c.base, c.json, c.csv = base, map[cacheKey][]byte{}, map[cacheKey][]byte{}
 	}
 }
 
@@ -67,9 +76,9 @@ func (c *Cache) Prune(s *site.Site) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	keep := make(map[string]bool, len(s.Records))
+	keep := make(map[cacheKey]bool, len(s.Records))
 	for _, p := range s.Records {
-		keep[p.ID+p.Hash] = true
+		keep[keyOf(p)] = true
 	}
 	for k := range c.json {
 		if !keep[k] {
@@ -93,12 +102,12 @@ func PledgesJSON(s *site.Site, url URLFunc, cache *Cache) ([]byte, error) {
 		defer cache.mu.Unlock()
 		cache.reset(url("/"))
 	}
-	var buf bytes.Buffer
-	buf.WriteString("[")
+	objs := make([][]byte, len(s.Records))
+	size := 4
 	for i, p := range s.Records {
 		obj, ok := []byte(nil), false
 		if cache != nil {
-			obj, ok = cache.json[p.ID+p.Hash]
+			obj, ok = cache.json[keyOf(p)]
 		}
 		if !ok {
 			var err error
@@ -108,20 +117,27 @@ func PledgesJSON(s *site.Site, url URLFunc, cache *Cache) ([]byte, error) {
 				return nil, err
 			}
 			if cache != nil {
-				cache.json[p.ID+p.Hash] = obj
+				cache.json[keyOf(p)] = obj
 			}
 		}
+		objs[i] = obj
+		size += len(obj) + 2
+	}
+	// Sized up front: at 10,000 records the file is tens of megabytes,
+	// and growing a buffer to that copies it several times.
+	buf := make([]byte, 0, size)
+	buf = append(buf, '[')
+	for i, obj := range objs {
 		if i > 0 {
-			buf.WriteString(",")
+			buf = append(buf, ',')
 		}
-		buf.WriteString("\n")
-		buf.Write(obj)
+		buf = append(buf, '\n')
+		buf = append(buf, obj...)
 	}
-	if len(s.Records) > 0 {
-		buf.WriteString("\n")
+	if len(objs) > 0 {
+		buf = append(buf, '\n')
 	}
-	buf.WriteString("]\n")
-	return buf.Bytes(), nil
+	return append(buf, "]\n"...), nil
 }
 
 // MeasuresJSON returns the measures in guidance order.
@@ -210,27 +226,43 @@ func PledgesCSV(s *site.Site, url URLFunc, cache *Cache) ([]byte, error) {
 	if err := w.Write(append(header, "url")); err != nil {
 		return nil, err
 	}
-	for _, p := range s.Records {
-		row, ok := []string(nil), false
+	w.Flush()
+	lines := make([][]byte, len(s.Records))
+	size := buf.Len()
+	row := make([]string, len(csvColumns)+1)
+	for i, p := range s.Records {
+		line, ok := []byte(nil), false
 		if cache != nil {
-			row, ok = cache.csv[p.ID+p.Hash]
+			line, ok = cache.csv[keyOf(p)]
 		}
 		if !ok {
-			row = make([]string, len(csvColumns)+1)
 			for i, c := range csvColumns {
 				row[i] = defuse(c.value(p))
 			}
 			row[len(csvColumns)] = url("/pledges/" + p.ID + "/")
+			start := buf.Len()
+			if err := w.Write(row); err != nil {
+				return nil, err
+			}
+			w.Flush()
+			if err := w.Error(); err != nil {
+				return nil, err
+			}
+			line = bytes.Clone(buf.Bytes()[start:])
+			buf.Truncate(start)
 			if cache != nil {
-				cache.csv[p.ID+p.Hash] = row
+				cache.csv[keyOf(p)] = line
 			}
 		}
-		if err := w.Write(row); err != nil {
-			return nil, err
-		}
+		lines[i] = line
+		size += len(line)
 	}
-	w.Flush()
-	return buf.Bytes(), w.Error()
+	out := make([]byte, 0, size)
+	out = append(out, buf.Bytes()...)
+	for _, line := range lines {
+		out = append(out, line...)
+	}
+	return out, nil
 }
 
 // defuse keeps contributor text from being run as a spreadsheet formula.
@@ -257,4 +289,24 @@ func names(es []record.Entity) string {
 		s[i] = e.Name
 	}
 	return join(s)
+}
+
+// IDs returns the ids the catalogue holds, for the submission form: the
+// multistakeholder pledges' and, with their titles, the other records',
+// which a matching pledge may name. A form page that listed them itself
+// would grow with the catalogue and change with every record.
+func IDs(s *site.Site) ([]byte, error) {
+	ids := struct {
+		Multistakeholder []string    `json:"multistakeholder"`
+		Pledges          [][2]string `json:"pledges"`
+	}{Multistakeholder: []string{}, Pledges: make([][2]string, 0, len(s.Records))}
+	for _, p := range s.Records {
+		if p.IsMultistakeholder() {
+			ids.Multistakeholder = append(ids.Multistakeholder, p.ID)
+		} else {
+			ids.Pledges = append(ids.Pledges, [2]string{p.ID, p.Title})
+		}
+	}
+	data, err := json.Marshal(ids)
+	return append(data, '\n'), err
 }

@@ -2,6 +2,7 @@ package record
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"net/mail"
@@ -99,7 +100,8 @@ func Decode(path string, data []byte) (*Pledge, diag.List) {
 		return nil, errs
 	}
 	sum := sha256.Sum256(data)
-	d := &decoder{path: path, p: &Pledge{Path: path, Hash: hex.EncodeToString(sum[:12]), Pos: map[string]Pos{}}}
+	d := &decoder{path: path, p: &Pledge{Path: path, Hash: hex.EncodeToString(sum[:12]), Pos: map[string]Pos{},
+		Sum: [2]uint64{binary.LittleEndian.Uint64(sum[:8]), binary.LittleEndian.Uint64(sum[8:16])}}}
 	d.record(root, fileID(path))
 	return d.p, d.errs
 }

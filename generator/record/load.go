@@ -7,6 +7,7 @@ import (
 	"path"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -20,10 +21,12 @@ const Dir = "pledges"
 
 // Cache keeps decoded records between builds of a long-running process
 // (the preview server), so that only files that changed are read again. A
-// file counts as unchanged while its size and modification time are.
+// file counts as unchanged while its size and modification time are, or,
+// once the owner trusts its file events, until it is forgotten.
 type Cache struct {
-	mu sync.Mutex
-	m  map[string]cached
+	mu    sync.Mutex
+	m     map[string]cached
+	trust bool
 }
 
 type cached struct {
@@ -43,14 +46,39 @@ func (c *Cache) Forget(path string) {
 	c.mu.Unlock()
 }
 
+// Trust tells the cache whether its owner calls Forget for every file that
+// changed, as the preview server does from file system events. While it
+// does, cached files are not even looked at: at 10,000 records, asking the
+// file system for each one's size and time is a fifth of a rebuild. An
+// owner that may have missed events turns trust off for a build.
+func (c *Cache) Trust(on bool) {
+	c.mu.Lock()
+	c.trust = on
+	c.mu.Unlock()
+}
+
+// trusted tells whether path is cached and need not be looked at.
+func (c *Cache) trusted(path string) bool {
+	if c == nil {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.m[path]
+	return ok && c.trust
+}
+
 func (c *Cache) get(path string, info fs.FileInfo) (cached, bool) {
-	if c == nil || info == nil {
+	if c == nil {
 		return cached{}, false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.m[path]
-	return e, ok && e.size == info.Size() && e.mod.Equal(info.ModTime())
+	if c.trust && ok {
+		return e, true
+	}
+	return e, ok && info != nil && e.size == info.Size() && e.mod.Equal(info.ModTime())
 }
 
 func (c *Cache) put(path string, info fs.FileInfo, rec *Pledge, errs diag.List) {
@@ -100,6 +128,9 @@ func Load(fsys fs.FS, cache *Cache) ([]*Pledge, diag.List) {
 			errs.Add(p, 0, 0, RuleFile, "records are not read from subfolders: move the file up into %s/", Dir)
 		case strings.HasSuffix(name, ".yml"):
 			errs.Add(p, 0, 0, RuleFile, "record files end in .yaml: rename it to %s", strings.TrimSuffix(name, ".yml")+".yaml")
+		case cache.trusted(p):
+			// Its name was checked when it was cached.
+			files = append(files, p)
 		case strings.HasSuffix(name, ".yaml"):
 			if id := strings.TrimSuffix(name, ".yaml"); !IDPattern.MatchString(id) || len(id) > MaxIDLen {
 				errs.Add(p, 0, 0, RuleIDFile, "file name %q is not a valid record id: use lowercase letters, digits and single hyphens, such as %q", name, suggestID(id)+".yaml")
@@ -208,12 +239,20 @@ func CheckRefs(recs []*Pledge, measures map[string]string) diag.List {
 		}
 		byID[p.ID] = p
 	}
+	// The lists for hints are made only when a reference is wrong: at
+	// 10,000 records, checking the right ones is most of the work.
 	var msps, pledges []string
-	for _, p := range recs {
-		if p.IsMultistakeholder() {
-			msps = append(msps, p.ID)
-		} else if p.ID != "" {
-			pledges = append(pledges, p.ID)
+	ids := func() {
+		if msps != nil || pledges != nil {
+			return
+		}
+		msps, pledges = []string{}, []string{}
+		for _, p := range recs {
+			if p.IsMultistakeholder() {
+				msps = append(msps, p.ID)
+			} else if p.ID != "" {
+				pledges = append(pledges, p.ID)
+			}
 		}
 	}
 	measureIDs := make([]string, 0, len(measures))
@@ -222,13 +261,17 @@ func CheckRefs(recs []*Pledge, measures map[string]string) diag.List {
 	}
 	slices.Sort(measureIDs)
 
+	at := func(p *Pledge, field string, i int) Pos { return p.Pos[field+"["+strconv.Itoa(i)+"]"] }
 	for _, p := range recs {
 		for i, id := range p.ContributesTo {
-			pos := p.Pos[fmt.Sprintf("contributes_to[%d]", i)]
 			switch t, ok := byID[id]; {
 			case !ok:
+				ids()
+				pos := at(p, "contributes_to", i)
 				errs.Add(p.Path, pos.Line, pos.Col, RuleUnknownRef, "contributes_to: no multistakeholder pledge has the id %q%s", id, refHint(id, msps))
 			case !t.IsMultistakeholder():
+				ids()
+				pos := at(p, "contributes_to", i)
 				errs.Add(p.Path, pos.Line, pos.Col, RuleUnknownRef, "contributes_to: %q is a pledge, not a multistakeholder pledge%s", id, refHint(id, msps))
 			}
 		}
@@ -237,19 +280,22 @@ func CheckRefs(recs []*Pledge, measures map[string]string) diag.List {
 			errs.Add(p.Path, pos.Line, pos.Col, RuleKindField, "a multistakeholder pledge cannot contribute to another one")
 		}
 		for i, id := range p.Matches {
-			pos := p.Pos[fmt.Sprintf("matches[%d]", i)]
 			switch t, ok := byID[id]; {
 			case !ok:
+				ids()
+				pos := at(p, "matches", i)
 				errs.Add(p.Path, pos.Line, pos.Col, RuleUnknownRef, "matches: no pledge has the id %q%s", id, refHint(id, pledges))
 			case t.IsMultistakeholder():
+				pos := at(p, "matches", i)
 				errs.Add(p.Path, pos.Line, pos.Col, RuleUnknownRef, "matches: %q is a multistakeholder pledge; a matching pledge matches an ordinary pledge", id)
 			case t == p:
+				pos := at(p, "matches", i)
 				errs.Add(p.Path, pos.Line, pos.Col, RuleUnknownRef, "matches: a pledge cannot match itself")
 			}
 		}
 		for i, id := range p.Measures {
 			if _, ok := measures[id]; !ok {
-				pos := p.Pos[fmt.Sprintf("measures[%d]", i)]
+				pos := at(p, "measures", i)
 				errs.Add(p.Path, pos.Line, pos.Col, RuleUnknownMeas, "measures: no guidance measure has the id %q%s", id, refHint(id, measureIDs))
 			}
 		}

@@ -95,6 +95,9 @@ type Pledge struct {
 	// Hash identifies the file's bytes, so caches can tell an edited
 	// record from an unchanged one.
 	Hash string `json:"-"`
+	// Sum is the same hash as two numbers, which fingerprints of pages
+	// listing thousands of records fold without hashing strings.
+	Sum [2]uint64 `json:"-"`
 	// Pos holds the position of values that other records or pages refer
 	// to, keyed by field path ("id", "measures[2]"), for cross-record checks.
 	Pos map[string]Pos `json:"-"`

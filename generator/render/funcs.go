@@ -20,6 +20,7 @@ func (r *Renderer) Funcs() template.FuncMap {
 		"rel":           r.Rel,
 		"abs":           r.Abs,
 		"markdown":      r.Markdown,
+		"description":   r.Description,
 		"card":          r.Card,
 		"cards":         r.cardList,
 		"rows":          r.rowList,
@@ -363,6 +364,11 @@ func (r *Renderer) rowList(recs []*record.Pledge) template.HTML {
 
 func join(open, close string, html map[string]template.HTML, recs []*record.Pledge) template.HTML {
 	var b strings.Builder
+	n := len(open) + len(close) + 1
+	for _, p := range recs {
+		n += len(html[p.ID]) + 1
+	}
+	b.Grow(n)
 	b.WriteString(open + "\n")
 	for _, p := range recs {
 		b.WriteString(string(html[p.ID]))

@@ -1,6 +1,8 @@
 package render
 
 import (
+	"hash/maphash"
+	"html/template"
 	"strings"
 
 	"pledgesite/generator/content"
@@ -55,7 +57,7 @@ func (r *Renderer) Jobs() ([]Job, error) {
 		}
 	}
 	for _, src := range s.Content.Pages {
-		html, err := r.Markdown(string(src.Body), 2)
+		html, err := r.body(src)
 		if err != nil {
 			return nil, err
 		}
@@ -84,4 +86,17 @@ func titleWithPage(title string, p *Pager) string {
 		return title + " (page " + itoa(p.Number) + " of " + itoa(p.Total) + ")"
 	}
 	return title
+}
+
+// body renders a guidance page's Markdown, or takes it from the memo.
+func (r *Renderer) body(src *content.Page) (template.HTML, error) {
+	key := partKey{partBody, maphash.String(memoSeed, r.base), [2]uint64{maphash.Bytes(memoSeed, src.Body), maphash.Bytes(memoSeed2, src.Body)}}
+	if html, ok := r.memo.part(key); ok {
+		return html, nil
+	}
+	html, err := r.Markdown(string(src.Body), 2)
+	if err == nil {
+		r.memo.putPart(key, html)
+	}
+	return html, err
 }

@@ -1,12 +1,13 @@
 package render
 
 import (
-	"encoding/binary"
 	"hash/maphash"
 	"html/template"
+	"slices"
 	"strconv"
 	"sync"
 
+	"pledgesite/generator/content"
 	"pledgesite/generator/record"
 )
 
@@ -17,14 +18,30 @@ import (
 // the few others are always rendered. A nil Memo caches nothing.
 type Memo struct {
 	mu    sync.Mutex
-	pages map[string]memoPage      // by site path
-	cards map[string]template.HTML // by fingerprint
-	descs map[string]template.HTML // rendered descriptions, by base path and Markdown
-	used  map[string]bool          // card and description keys the last build used
+	pages map[string]memoPage       // by site path
+	parts map[partKey]template.HTML // cards, rows and descriptions
+	used  map[partKey]bool          // part keys the last build used
 }
 
+// partKey names a rendered part of a record: which part, in which context
+// (the theme and settings for cards and rows, the base path for
+// descriptions), of which version of the record's file. Numbers rather
+// than strings: ten thousand lookups a build should not hash text.
+type partKey struct {
+	part    uint8
+	context uint64
+	sum     [2]uint64
+}
+
+const (
+	partCard uint8 = iota
+	partRow
+	partDescription
+	partBody // a guidance page's Markdown body
+)
+
 type memoPage struct {
-	key  string
+	key  [2]uint64
 	data []byte
 }
 
@@ -32,21 +49,21 @@ var memoSeed, memoSeed2 = maphash.MakeSeed(), maphash.MakeSeed()
 
 // NewMemo returns an empty memo.
 func NewMemo() *Memo {
-	return &Memo{pages: map[string]memoPage{}, cards: map[string]template.HTML{}, descs: map[string]template.HTML{}, used: map[string]bool{}}
+	return &Memo{pages: map[string]memoPage{}, parts: map[partKey]template.HTML{}, used: map[partKey]bool{}}
 }
 
-func (m *Memo) page(path, key string) ([]byte, bool) {
-	if m == nil || key == "" {
+func (m *Memo) page(path string, key [2]uint64, ok bool) ([]byte, bool) {
+	if m == nil || !ok {
 		return nil, false
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	e, ok := m.pages[path]
-	return e.data, ok && e.key == key
+	e, found := m.pages[path]
+	return e.data, found && e.key == key
 }
 
-func (m *Memo) putPage(path, key string, data []byte) {
-	if m == nil || key == "" {
+func (m *Memo) putPage(path string, key [2]uint64, ok bool, data []byte) {
+	if m == nil || !ok {
 		return
 	}
 	m.mu.Lock()
@@ -54,42 +71,25 @@ func (m *Memo) putPage(path, key string, data []byte) {
 	m.mu.Unlock()
 }
 
-func (m *Memo) card(key string) (template.HTML, bool) { return m.get(false, key) }
-
-func (m *Memo) putCard(key string, html template.HTML) { m.put(false, key, html) }
-
-func (m *Memo) desc(key string) (template.HTML, bool) { return m.get(true, key) }
-
-func (m *Memo) putDesc(key string, html template.HTML) { m.put(true, key, html) }
-
-func (m *Memo) cache(desc bool) map[string]template.HTML {
-	if desc {
-		return m.descs
-	}
-	return m.cards
-}
-
-func (m *Memo) get(desc bool, key string) (template.HTML, bool) {
+func (m *Memo) part(key partKey) (template.HTML, bool) {
 	if m == nil {
 		return "", false
 	}
-	cache := m.cache(desc)
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	h, ok := cache[key]
+	h, ok := m.parts[key]
 	if ok {
 		m.used[key] = true
 	}
 	return h, ok
 }
 
-func (m *Memo) put(desc bool, key string, html template.HTML) {
+func (m *Memo) putPart(key partKey, html template.HTML) {
 	if m == nil {
 		return
 	}
-	cache := m.cache(desc)
 	m.mu.Lock()
-	cache[key] = html
+	m.parts[key] = html
 	m.used[key] = true
 	m.mu.Unlock()
 }
@@ -102,53 +102,50 @@ func (m *Memo) Prune() {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for _, cache := range []map[string]template.HTML{m.cards, m.descs} {
-		for k := range cache {
-			if !m.used[k] {
-				delete(cache, k)
-			}
+	for k := range m.parts {
+		if !m.used[k] {
+			delete(m.parts, k)
 		}
 	}
-	m.used = map[string]bool{}
+	m.used = make(map[partKey]bool, len(m.parts))
 }
 
-// fingerprint hashes what a page shows, or returns "" for pages that are
-// always rendered. common covers the theme, assets and settings, which
+// fingerprint hashes what a page shows, or returns false for pages that
+// are always rendered. common covers the theme, assets and settings, which
 // every page depends on.
-func (r *Renderer) fingerprint(p *Page) string {
+func (r *Renderer) fingerprint(p *Page) ([2]uint64, bool) {
 	if r.memo == nil {
-		return ""
+		return [2]uint64{}, false
 	}
-	// maphash is fast and the memo lives in one process, so its random
-	// seed does no harm; each part is written with its length, so parts
-	// cannot run into each other.
-	var h, h2 maphash.Hash
-	h.SetSeed(memoSeed)
-	h2.SetSeed(memoSeed2)
-	var n [8]byte
-	put := func(parts ...string) {
-		for _, s := range parts {
-			binary.LittleEndian.PutUint64(n[:], uint64(len(s)))
-			h.Write(n[:])
-			h.WriteString(s)
-			h2.Write(n[:])
-			h2.WriteString(s)
-		}
+	// Records enter as their file's hash, folded by multiply and add in
+	// two lanes: the sums are uniformly random already, and a page listing
+	// a hundred records then costs no string hashing. Two 64-bit lanes
+	// make an accidental match of two different pages negligible.
+	var f [2]uint64
+	fold := func(a, b uint64) {
+		f[0] = f[0]*0x9e3779b97f4a7c15 + a + 1
+		f[1] = f[1]*0xc2b2ae3d27d4eb4f + b + 1
 	}
 	rec := func(p *record.Pledge) {
 		if p == nil {
-			put("-")
+			fold(0, 0)
 			return
 		}
-		put(p.ID, p.Hash)
+		fold(p.Sum[0], p.Sum[1])
 	}
-	put(r.common, p.Kind, p.URL, p.Title, p.Description)
-	for _, c := range p.Crumbs {
-		put(c.Title, c.URL)
+	// Strings go through maphash: fast, and the memo lives in one process,
+	// so its random seeds do no harm. Each is written with its length, so
+	// parts cannot run into each other.
+	put := func(parts ...string) {
+		for _, s := range parts {
+			fold(maphash.String(memoSeed, s), maphash.String(memoSeed2, s)^uint64(len(s)))
+		}
 	}
+	fold(r.common, r.common)
 	switch p.Kind {
 	case "pledge":
-		// The page shows the record, the titles of the records it names or
+		// The page's address, title, summary and crumbs come from the
+		// record; it also shows the titles of the records it names or
 		// that name it, the measures' titles and the file's date.
 		rec(p.Record)
 		for _, id := range p.Record.Matches {
@@ -157,23 +154,23 @@ func (r *Renderer) fingerprint(p *Page) string {
 		for _, id := range p.Record.ContributesTo {
 			rec(r.site.ByID[id])
 		}
-		put("matched-by")
+		rec(nil) // ends the records it names
 		for _, m := range r.site.MatchedBy[p.Record.ID] {
 			rec(m)
 		}
-		for _, id := range p.Record.Measures {
-			if m := r.site.Measures[id]; m != nil {
-				put(m.URL, m.Measure, m.Title)
-			}
-		}
+		fold(r.measuresKey, r.measuresKey)
 		put(r.dates(p.Record.Path))
 	case "list", "term":
 		// A list shows one card per record, the pager and the term.
+		put(p.Kind, p.URL, p.Title, p.Description)
+		for _, c := range p.Crumbs {
+			put(c.Title, c.URL)
+		}
 		for _, rc := range p.Records {
 			rec(rc)
 		}
 		if pg := p.Pager; pg != nil {
-			put(strconv.Itoa(pg.Number), strconv.Itoa(pg.Total), strconv.Itoa(pg.Items))
+			fold(uint64(pg.Number), uint64(pg.Total)<<32|uint64(pg.Items))
 		}
 		if p.Term != nil {
 			put(p.Taxonomy.Key, p.Term.Value, p.Term.Label)
@@ -181,10 +178,56 @@ func (r *Renderer) fingerprint(p *Page) string {
 				put(m.URL, m.Summary)
 			}
 		}
+	case "home", "multistakeholder":
+		// Figures, tallies and lists drawn from the whole catalogue, the
+		// guidance's areas, and the page's own record and its date.
+		put(p.Kind, p.URL, p.Title, p.Description)
+		fold(r.contentKey, r.contentKey)
+		for _, rc := range r.site.Records {
+			rec(rc)
+		}
+		rec(p.Record)
+		if p.Record != nil {
+			put(r.dates(p.Record.Path))
+		}
 	default:
-		return ""
+		return [2]uint64{}, false
 	}
-	// Two 64-bit sums with different seeds make an accidental match of two
-	// different pages negligible.
-	return strconv.FormatUint(h.Sum64(), 16) + strconv.FormatUint(h2.Sum64(), 16)
+	return f, true
+}
+
+// contentKeyOf hashes every guidance page, for the pages that show parts
+// of the guidance beside the catalogue.
+func contentKeyOf(set *content.Set) uint64 {
+	var h maphash.Hash
+	h.SetSeed(memoSeed)
+	for _, p := range set.Pages {
+		for _, s := range []string{p.Path, p.URL, p.Kind, p.Title, p.Summary, p.Layout, p.Area, p.Measure, strconv.Itoa(p.Weight)} {
+			h.WriteString(s)
+			h.WriteByte(0)
+		}
+		h.Write(p.Body)
+		h.WriteByte(0)
+	}
+	return h.Sum64()
+}
+
+// measuresKeyOf hashes what pledge pages show of the guidance measures, so
+// a pledge page is fingerprinted without looking its measures up.
+func measuresKeyOf(ms map[string]*content.Page) uint64 {
+	ids := make([]string, 0, len(ms))
+	for id := range ms {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	var h maphash.Hash
+	h.SetSeed(memoSeed)
+	for _, id := range ids {
+		m := ms[id]
+		for _, s := range []string{id, m.URL, m.Measure, m.Title} {
+			h.WriteString(s)
+			h.WriteByte(0)
+		}
+	}
+	return h.Sum64()
 }

@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"cmp"
 	"crypto/sha256"
-	"encoding/hex"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"hash/maphash"
 	"html/template"
 	"runtime"
 	"strconv"
@@ -34,14 +35,18 @@ type Renderer struct {
 	base   string // base path, "/" or "/sub/"
 	cards  map[string]template.HTML
 	rows   map[string]template.HTML
-	// descriptions holds each record description's HTML, by its Markdown.
-	descriptions map[string]template.HTML
+	// descriptions holds each record description's HTML. Keyed by record,
+	// not by Markdown: hashing every description for each lookup showed in
+	// profiles.
+	descriptions map[*record.Pledge]template.HTML
 	// chromeCache holds the header and footer, rendered once per build.
 	chromeCache sync.Map
 	dates       func(path string) string
 	search      searchData
 	memo        *Memo
-	common      string // hash of the theme, assets and settings
+	common      uint64 // hash of the theme, assets and settings
+	measuresKey uint64 // hash of the measures' titles and addresses
+	contentKey  uint64 // hash of every guidance page
 }
 
 // searchData is what the search page needs from the index.
@@ -79,7 +84,9 @@ func (r *Renderer) SetTheme(t *Theme) {
 		featured = r.site.Featured.ID
 	}
 	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s", t.Hash, cfg, assets, featured, r.base)
-	r.common = hex.EncodeToString(h.Sum(nil))
+	r.common = binary.LittleEndian.Uint64(h.Sum(nil))
+	r.measuresKey = measuresKeyOf(r.site.Measures)
+	r.contentKey = contentKeyOf(r.site.Content)
 }
 
 // Job is one page to render at a site path.
@@ -104,8 +111,8 @@ func (r *Renderer) Render(jobs []Job, w Writer) error {
 		wg.Go(func() {
 			var buf bytes.Buffer
 			for j := range next {
-				key := r.fingerprint(j.Page)
-				if data, ok := r.memo.page(j.Path, key); ok {
+				key, keyed := r.fingerprint(j.Page)
+				if data, ok := r.memo.page(j.Path, key, keyed); ok {
 					if err := w.WriteFile(j.Path, data); err != nil {
 						mu.Lock()
 						first = cmp.Or(first, err)
@@ -117,7 +124,7 @@ func (r *Renderer) Render(jobs []Job, w Writer) error {
 				err := r.execute(&buf, j.Page)
 				if err == nil {
 					data := bytes.Clone(buf.Bytes())
-					r.memo.putPage(j.Path, key, data)
+					r.memo.putPage(j.Path, key, keyed, data)
 					err = w.WriteFile(j.Path, data)
 				}
 				if err != nil {
@@ -152,14 +159,14 @@ func (r *Renderer) execute(buf *bytes.Buffer, p *Page) error {
 // on every page that lists the record.
 func (r *Renderer) renderCards() error {
 	var err error
-	if r.cards, err = r.renderPartial("card"); err != nil {
+	if r.cards, err = r.renderPartial("card", partCard); err != nil {
 		return err
 	}
-	r.rows, err = r.renderPartial("row")
+	r.rows, err = r.renderPartial("row", partRow)
 	return err
 }
 
-func (r *Renderer) renderPartial(name string) (map[string]template.HTML, error) {
+func (r *Renderer) renderPartial(name string, part uint8) (map[string]template.HTML, error) {
 	recs := r.site.Records
 	out := make([]template.HTML, len(recs))
 	t, err := r.theme.layout("list")
@@ -172,8 +179,8 @@ func (r *Renderer) renderPartial(name string) (map[string]template.HTML, error) 
 		wg.Go(func() {
 			var buf bytes.Buffer
 			for i := w; i < len(recs); i += len(errs) {
-				key := name + r.common + recs[i].Hash
-				if html, ok := r.memo.card(key); ok {
+				key := partKey{part, r.common, recs[i].Sum}
+				if html, ok := r.memo.part(key); ok {
 					out[i] = html
 					continue
 				}
@@ -183,7 +190,7 @@ func (r *Renderer) renderPartial(name string) (map[string]template.HTML, error) 
 					return
 				}
 				out[i] = template.HTML(buf.String()) //nolint:gosec // output of html/template
-				r.memo.putCard(key, out[i])
+				r.memo.putPart(key, out[i])
 			}
 		})
 	}
@@ -201,14 +208,8 @@ func (r *Renderer) renderPartial(name string) (map[string]template.HTML, error) 
 }
 
 // Markdown renders Markdown for a page body or a record field. minHeading
-// is the level the text's top headings become. Descriptions come from the
-// cache PrepareDescriptions filled.
+// is the level the text's top headings become.
 func (r *Renderer) Markdown(src string, minHeading int) (template.HTML, error) {
-	if minHeading == DescriptionHeading {
-		if h, ok := r.descriptions[src]; ok {
-			return h, nil
-		}
-	}
 	return r.md.Render([]byte(src), markdown.Options{BasePath: r.base, MinHeading: minHeading, ReservedIDs: reservedIDs})
 }
 
@@ -225,34 +226,36 @@ func (r *Renderer) PrepareDescriptions() error {
 	errs := make([]error, len(recs))
 	var wg sync.WaitGroup
 	workers := runtime.GOMAXPROCS(0)
+	base := maphash.String(memoSeed, r.base)
 	for w := range workers {
 		wg.Go(func() {
 			for i := w; i < len(recs); i += workers {
-				key := r.base + "\x00" + recs[i].Description
-				if h, ok := r.memo.desc(key); ok {
+				// The file's hash stands for its description.
+				key := partKey{partDescription, base, recs[i].Sum}
+				if h, ok := r.memo.part(key); ok {
 					out[i] = h
 					continue
 				}
 				out[i], errs[i] = r.Markdown(recs[i].Description, DescriptionHeading)
 				if errs[i] == nil {
-					r.memo.putDesc(key, out[i])
+					r.memo.putPart(key, out[i])
 				}
 			}
 		})
 	}
 	wg.Wait()
-	r.descriptions = make(map[string]template.HTML, len(recs))
+	r.descriptions = make(map[*record.Pledge]template.HTML, len(recs))
 	for i, p := range recs {
 		if errs[i] != nil {
 			return fmt.Errorf("%s: %w", p.Path, errs[i])
 		}
-		r.descriptions[p.Description] = out[i]
+		r.descriptions[p] = out[i]
 	}
 	return nil
 }
 
 // Description returns the rendered description of a record.
-func (r *Renderer) Description(p *record.Pledge) template.HTML { return r.descriptions[p.Description] }
+func (r *Renderer) Description(p *record.Pledge) template.HTML { return r.descriptions[p] }
 
 // Rel returns a site-relative path under the base path: "/sub/pledges/".
 func (r *Renderer) Rel(p string) string {

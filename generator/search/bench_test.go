@@ -18,7 +18,7 @@ var benchMeasures = []string{"a1", "a2", "b1", "b2", "c1", "c3"}
 // synthRecords returns n synthetic records and the multistakeholder record
 // they contribute to, as record structs in memory: written by synth into a
 // temporary folder and decoded, outside the timed loop.
-func synthRecords(b *testing.B, n int) []*record.Pledge {
+func synthRecords(b testing.TB, n int) []*record.Pledge {
 	b.Helper()
 	dir := b.TempDir()
 	if _, err := synth.Write(dir, synth.Options{N: n, Seed: 1, Measures: benchMeasures, MSP: "msp"}); err != nil {

@@ -21,14 +21,13 @@
 package search
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -101,47 +100,59 @@ type Index struct {
 // TextFunc returns the plain text of a record's description.
 type TextFunc func(p *record.Pledge) string
 
-// Cache keeps each document's terms and fragment between builds of a
-// long-running process, by record content, so a rebuild tokenizes only
-// the records that changed. A nil Cache caches nothing.
+// Cache keeps, between builds of a long-running process, each document's
+// terms and fragment by record content, so a rebuild tokenizes only the
+// records that changed, and the last index's postings, so a rebuild that
+// keeps the documents in order updates the postings of the changed ones
+// and encodes again only their terms and shards. A nil Cache caches
+// nothing.
 type Cache struct {
 	mu   sync.Mutex
 	base string
-	docs map[string]cachedDoc
-	used map[string]bool
+	docs map[docKey]*doc
+	used map[docKey]bool
+	last *state
 }
 
-type cachedDoc struct {
-	terms [tiers][]string
+// docKey names a version of a record without concatenating strings.
+type docKey struct {
+	id  string
+	sum [2]uint64
+}
+
+// doc is one document's index data.
+type doc struct {
+	terms [tiers][]string // sorted, each once
 	frag  []byte
+	sum   [32]byte // of frag
 }
 
 // NewCache returns an empty cache.
-func NewCache() *Cache { return &Cache{docs: map[string]cachedDoc{}, used: map[string]bool{}} }
+func NewCache() *Cache { return &Cache{docs: map[docKey]*doc{}, used: map[docKey]bool{}} }
 
-func (c *Cache) get(base, hash string) (cachedDoc, bool) {
+func (c *Cache) get(base string, key docKey) (*doc, bool) {
 	if c == nil {
-		return cachedDoc{}, false
+		return nil, false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.base != base {
-		c.base, c.docs = base, map[string]cachedDoc{}
+		c.base, c.docs, c.last = base, map[docKey]*doc{}, nil
 	}
-	d, ok := c.docs[hash]
+	d, ok := c.docs[key]
 	if ok {
-		c.used[hash] = true
+		c.used[key] = true
 	}
 	return d, ok
 }
 
-func (c *Cache) put(hash string, d cachedDoc) {
+func (c *Cache) put(key docKey, d *doc) {
 	if c == nil {
 		return
 	}
 	c.mu.Lock()
-	c.docs[hash] = d
-	c.used[hash] = true
+	c.docs[key] = d
+	c.used[key] = true
 	c.mu.Unlock()
 }
 
@@ -157,27 +168,41 @@ func (c *Cache) prune() {
 			delete(c.docs, k)
 		}
 	}
-	c.used = map[string]bool{}
+	c.used = make(map[docKey]bool, len(c.docs))
 }
 
 // Build indexes every record of s. rel turns a site path into the URL the
 // client links to; text gives a description's plain text. cache may be nil.
 func Build(s *site.Site, rel func(string) string, text TextFunc, cache *Cache) (*Index, error) {
-	recs := s.Records
-	n := len(recs)
-	idx := &Index{Files: map[string][]byte{}}
+	docs, err := documents(s.Records, rel, text, cache)
+	if err != nil {
+		return nil, err
+	}
+	cache.prune()
+	var st *state
+	if cache != nil && cache.last.sameOrder(s.Records) {
+		st = cache.last
+		st.update(docs)
+	} else {
+		st = newState(s.Records, docs)
+	}
+	if cache != nil {
+		cache.last = st
+	}
+	return st.index(s)
+}
 
-	// Tokenizing is most of the work: do it on all cores, then merge the
-	// per-document terms in document order so postings come out sorted.
-	docTerms := make([][tiers][]string, n)
-	frags := make([][]byte, n)
-	errs := make([]error, n)
+// documents tokenizes the records on all cores and encodes their
+// fragments, or takes both from the cache.
+func documents(recs []*record.Pledge, rel func(string) string, text TextFunc, cache *Cache) ([]*doc, error) {
+	docs := make([]*doc, len(recs))
+	errs := make([]error, len(recs))
 	base := rel("/")
 	tokenizers := make([]tokenizer, runtime.GOMAXPROCS(0))
-	parallel(n, func(doc int) {
-		p := recs[doc]
-		if c, ok := cache.get(base, p.ID+p.Hash); ok {
-			docTerms[doc], frags[doc] = c.terms, c.frag
+	parallel(len(recs), func(i int) {
+		p := recs[i]
+		if d, ok := cache.get(base, docKey{p.ID, p.Sum}); ok {
+			docs[i] = d
 			return
 		}
 		names := p.Title + " " + p.Entity.Name
@@ -189,81 +214,254 @@ func Build(s *site.Site, rel func(string) string, text TextFunc, cache *Cache) (
 		for _, c := range p.Countries {
 			places += " " + countryName(c)
 		}
-		tz := &tokenizers[doc%len(tokenizers)]
-		docTerms[doc] = [tiers][]string{tz.tokens(names), tz.tokens(p.Summary), tz.tokens(body + places)}
-		// Each term once per tier: the merge below then looks each up once.
-		for t := range docTerms[doc] {
-			slices.Sort(docTerms[doc][t])
-			docTerms[doc][t] = slices.Compact(docTerms[doc][t])
+		tz := &tokenizers[i%len(tokenizers)]
+		d := &doc{terms: [tiers][]string{tz.tokens(names), tz.tokens(p.Summary), tz.tokens(body + places)}}
+		// Each term once per tier: the merge then looks each up once.
+		for t := range d.terms {
+			slices.Sort(d.terms[t])
+			d.terms[t] = slices.Compact(d.terms[t])
 		}
 		frag := Fragment{ID: p.ID, URL: rel("/pledges/" + p.ID + "/"), Title: p.Title, Entity: p.Entity.Name,
 			Status: p.Status, Date: p.Date, Summary: p.Summary, Text: excerpt(body, 1200)}
 		if p.IsMultistakeholder() {
 			frag.Kind = record.KindMultistakeholder
 		}
-		frags[doc], errs[doc] = json.Marshal(frag)
-		if errs[doc] == nil {
-			cache.put(p.ID+p.Hash, cachedDoc{terms: docTerms[doc], frag: frags[doc]})
+		d.frag, errs[i] = json.Marshal(frag)
+		if errs[i] == nil {
+			d.sum = sha256.Sum256(d.frag)
+			docs[i] = d
+			cache.put(docKey{p.ID, p.Sum}, d)
 		}
 	})
-	cache.prune()
-	postings := map[string]*[tiers][]int{}
-	for doc := range n {
-		if errs[doc] != nil {
-			return nil, errs[doc]
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
 		}
-		idx.Files[fmt.Sprintf("search/d/%d.json", doc)] = frags[doc]
-		for tier, words := range docTerms[doc] {
+	}
+	return docs, nil
+}
+
+// state is the index of one sequence of documents: the postings of every
+// term, each term's encoding, and the shard files.
+type state struct {
+	ids      []string // document ids, in document order
+	docs     []*doc
+	postings map[string]*[tiers][]int
+	terms    []string // sorted
+	encoded  map[string][]byte
+	shards   []shardFile // in key order
+}
+
+type shardFile struct {
+	key         string
+	first, last string // its first and last term
+	count       int    // its number of terms
+	data        []byte
+	sum         [32]byte
+}
+
+// newState merges the documents' terms in document order, so postings
+// come out sorted, and encodes every term and shard.
+func newState(recs []*record.Pledge, docs []*doc) *state {
+	n := len(docs)
+	st := &state{ids: make([]string, n), docs: docs, postings: map[string]*[tiers][]int{}}
+	for i, p := range recs {
+		st.ids[i] = p.ID
+	}
+	for i, d := range docs {
+		for tier, words := range d.terms {
 			for _, t := range words {
-				p := postings[t]
+				p := st.postings[t]
 				if p == nil {
 					p = &[tiers][]int{}
-					postings[t] = p
+					st.postings[t] = p
 				}
-				if l := p[tier]; len(l) == 0 || l[len(l)-1] != doc {
-					p[tier] = append(l, doc)
-				}
+				p[tier] = append(p[tier], i)
 			}
 		}
 	}
+	st.terms = make([]string, 0, len(st.postings))
+	for t := range st.postings {
+		st.terms = append(st.terms, t)
+	}
+	slices.Sort(st.terms)
+	st.encoded = make(map[string][]byte, len(st.terms))
+	for _, t := range st.terms {
+		st.encoded[t] = encodeTerm(t, st.postings[t], n)
+	}
+	st.shards = st.encodeShards(nil, nil)
+	return st
+}
 
-	terms := make([]string, 0, len(postings))
-	for t := range postings {
-		terms = append(terms, t)
+// sameOrder tells whether recs are the documents of st in the same order,
+// perhaps with other contents: then st can be updated in place.
+func (st *state) sameOrder(recs []*record.Pledge) bool {
+	if st == nil || len(st.ids) != len(recs) {
+		return false
 	}
-	slices.Sort(terms)
-	encoded := make(map[string][]byte, len(terms))
-	for _, t := range terms {
-		var b []byte
-		b = binary.AppendUvarint(b, uint64(len(t)))
-		b = append(b, t...)
-		for _, set := range postings[t] {
-			b = appendSet(b, set, n)
+	for i, p := range recs {
+		if st.ids[i] != p.ID {
+			return false
 		}
-		encoded[t] = b
 	}
-	var shards []string
-	for _, g := range splitShards(terms, encoded, 1) {
-		var buf bytes.Buffer
-		buf.Write(binary.AppendUvarint(nil, uint64(len(g.terms))))
+	return true
+}
+
+// update moves the postings of the documents whose terms changed, and
+// encodes again the terms and shards that changed with them.
+func (st *state) update(docs []*doc) {
+	n := len(docs)
+	touched := map[string]bool{}
+	for i, d := range docs {
+		old := st.docs[i]
+		if d == old {
+			continue
+		}
+		for tier := range tiers {
+			diffSorted(old.terms[tier], d.terms[tier], func(t string) {
+				p := st.postings[t]
+				if j, ok := slices.BinarySearch(p[tier], i); ok {
+					p[tier] = slices.Delete(p[tier], j, j+1)
+				}
+				touched[t] = true
+			}, func(t string) {
+				p := st.postings[t]
+				if p == nil {
+					p = &[tiers][]int{}
+					st.postings[t] = p
+				}
+				j, _ := slices.BinarySearch(p[tier], i)
+				p[tier] = slices.Insert(p[tier], j, i)
+				touched[t] = true
+			})
+		}
+	}
+	st.docs = docs
+	if len(touched) == 0 {
+		return
+	}
+	changed := make([]string, 0, len(touched))
+	for t := range touched {
+		changed = append(changed, t)
+	}
+	slices.Sort(changed)
+	for _, t := range changed {
+		p := st.postings[t]
+		j, found := slices.BinarySearch(st.terms, t)
+		switch {
+		case len(p[TierNames])+len(p[TierSummary])+len(p[TierBody]) == 0:
+			delete(st.postings, t)
+			delete(st.encoded, t)
+			if found {
+				st.terms = slices.Delete(st.terms, j, j+1)
+			}
+		default:
+			if !found {
+				st.terms = slices.Insert(st.terms, j, t)
+			}
+			st.encoded[t] = encodeTerm(t, p, n)
+		}
+	}
+	st.shards = st.encodeShards(st.shards, changed)
+}
+
+// diffSorted calls gone for each string only in a and added for each only
+// in b; both are sorted without repeats.
+func diffSorted(a, b []string, gone, added func(string)) {
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		switch {
+		case j == len(b) || i < len(a) && a[i] < b[j]:
+			gone(a[i])
+			i++
+		case i == len(a) || b[j] < a[i]:
+			added(b[j])
+			j++
+		default:
+			i++
+			j++
+		}
+	}
+}
+
+// encodeShards groups the terms into shards and encodes them, reusing a
+// shard of prev whose terms are the same and none of them in changed
+// (sorted).
+func (st *state) encodeShards(prev []shardFile, changed []string) []shardFile {
+	old := make(map[string]*shardFile, len(prev))
+	for i := range prev {
+		old[prev[i].key] = &prev[i]
+	}
+	groups := splitShards(st.terms, st.encoded, 1)
+	dirty := make([]bool, len(groups))
+	for _, t := range changed {
+		// The group whose first term is the last one not after t.
+		g, _ := slices.BinarySearchFunc(groups, t, func(g shard, t string) int { return strings.Compare(g.terms[0], t) })
+		if g < len(groups) && groups[g].terms[0] == t {
+			dirty[g] = true
+		} else if g > 0 {
+			dirty[g-1] = true
+		}
+	}
+	out := make([]shardFile, len(groups))
+	for i, g := range groups {
+		f := shardFile{key: g.key, first: g.terms[0], last: g.terms[len(g.terms)-1], count: len(g.terms)}
+		if o := old[g.key]; o != nil && !dirty[i] && o.first == f.first && o.last == f.last && o.count == f.count {
+			out[i] = *o
+			continue
+		}
+		size := binary.MaxVarintLen64
 		for _, t := range g.terms {
-			buf.Write(encoded[t])
+			size += len(st.encoded[t])
 		}
-		idx.Files["search/t/"+ShardFile(g.key)] = buf.Bytes()
-		shards = append(shards, g.key)
+		f.data = binary.AppendUvarint(make([]byte, 0, size), uint64(len(g.terms)))
+		for _, t := range g.terms {
+			f.data = append(f.data, st.encoded[t]...)
+		}
+		f.sum = sha256.Sum256(f.data)
+		out[i] = f
 	}
+	return out
+}
 
-	facets, facetBytes := buildFacets(s, n)
-	idx.Files["search/facets.bin"] = facetBytes
-	idx.Facets = facets
+// encodeTerm encodes a term and its three document sets.
+func encodeTerm(t string, sets *[tiers][]int, n int) []byte {
+	b := binary.AppendUvarint(nil, uint64(len(t)))
+	b = append(b, t...)
+	for _, set := range sets {
+		b = appendSet(b, set, n)
+	}
+	return b
+}
 
+// index lays the state out as files, with the facets, which are counted
+// again on every build: they are cheap, and depend on the site's
+// taxonomies rather than the documents' text.
+func (st *state) index(s *site.Site) (*Index, error) {
+	n := len(st.docs)
+	idx := &Index{Files: make(map[string][]byte, n+len(st.shards)+2)}
 	// The hash names this version of the index, so the client can ask for
-	// files with ?v=<hash> and never mix two versions from a cache.
+	// files with ?v=<hash> and never mix two versions from a cache. It
+	// covers every file's name and contents, through each one's digest.
 	h := sha256.New()
-	for _, name := range sortedKeys(idx.Files) {
+	add := func(name string, data []byte, sum *[32]byte) {
+		idx.Files[name] = data
 		h.Write([]byte(name))
-		h.Write(idx.Files[name])
+		h.Write(sum[:])
 	}
+	for i, d := range st.docs {
+		add(FragmentFile(i), d.frag, &d.sum)
+	}
+	shards := make([]string, len(st.shards))
+	for i := range st.shards {
+		f := &st.shards[i]
+		add("search/t/"+ShardFile(f.key), f.data, &f.sum)
+		shards[i] = f.key
+	}
+	facets, facetBytes := buildFacets(s, n)
+	sum := sha256.Sum256(facetBytes)
+	add("search/facets.bin", facetBytes, &sum)
+	idx.Facets = facets
 	idx.Meta = Meta{Version: Version, Hash: hex.EncodeToString(h.Sum(nil))[:12], Docs: n, Shards: shards, Facets: facets}
 	meta, err := json.Marshal(idx.Meta)
 	if err != nil {
@@ -272,6 +470,9 @@ func Build(s *site.Site, rel func(string) string, text TextFunc, cache *Cache) (
 	idx.Files["search/meta.json"] = meta
 	return idx, nil
 }
+
+// FragmentFile is the site path of document i's fragment.
+func FragmentFile(i int) string { return "search/d/" + strconv.Itoa(i) + ".json" }
 
 // ShardFile is the file name of a shard key; keys are ASCII stems or
 // folded words, but other scripts are hex-encoded to keep names portable.
@@ -399,15 +600,6 @@ func taxonomyByField(s *site.Site, field string) *site.Taxonomy {
 		}
 	}
 	return nil
-}
-
-func sortedKeys(m map[string][]byte) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // excerpt cuts text to about max bytes at a word boundary.

@@ -157,7 +157,10 @@ func (s *Server) Run(ctx context.Context) error {
 				batches.in <- rel
 			}
 		case err := <-w.Errors:
-			fmt.Fprintf(s.cfg.Log, "watch: %v\n", err)
+			// Events may have been lost (a full queue): look at every
+			// record file again.
+			fmt.Fprintf(s.cfg.Log, "watch: %v; checking every file\n", err)
+			batches.in <- "pledges"
 		case batch := <-batches.out:
 			s.rebuild(ctx, batch)
 		}
@@ -235,11 +238,19 @@ func (m *memory) WriteFile(name string, data []byte) error {
 // source paths that triggered it (nil for the first build).
 func (s *Server) rebuild(ctx context.Context, changed []string) {
 	start := time.Now()
+	// The file events name every record file that changed, so the others
+	// need not be looked at; an event on the folder itself, or on
+	// something in it that is not a record, might hide others.
+	trust := changed != nil
 	for _, p := range changed {
-		if strings.HasPrefix(p, "pledges/") {
+		switch {
+		case strings.HasPrefix(p, "pledges/") && strings.HasSuffix(p, ".yaml"):
 			s.builder.ForgetRecord(p)
+		case p == "pledges" || strings.HasPrefix(p, "pledges/"):
+			trust = false
 		}
 	}
+	s.builder.TrustEvents(trust)
 	mem := &memory{files: map[string][]byte{}}
 	st, _, err := s.builder.Build(ctx, s.baseURL, mem)
 	took := time.Since(start).Round(time.Millisecond)

@@ -11,6 +11,7 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"sync"
 
 	"pledgesite/generator/config"
 	"pledgesite/generator/content"
@@ -121,16 +122,44 @@ func Region(code string) string {
 }
 
 // Regions returns the distinct regions of a record's countries, in the
-// order of vocab.Regions.
+// order of vocab.Regions. The slice is shared: callers must not change it.
 func Regions(p *record.Pledge) []string {
-	var out []string
-	for _, r := range vocab.Regions {
-		for _, c := range p.Countries {
-			if Region(c) == r.Value {
-				out = append(out, r.Value)
-				break
-			}
+	t := regionTable()
+	var set uint
+	for _, c := range p.Countries {
+		if bit, ok := t.bit[c]; ok {
+			set |= 1 << bit
 		}
 	}
-	return out
+	return t.sets[set]
 }
+
+// regionTable holds each country's region as a bit, in the order of
+// vocab.Regions, and the region list of every set of bits: the model,
+// the data and the pages ask for a record's regions many times over.
+var regionTable = sync.OnceValue(func() (t struct {
+	bit  map[string]uint
+	sets [][]string
+}) {
+	order := map[string]uint{}
+	for i, r := range vocab.Regions {
+		order[r.Value] = uint(i)
+	}
+	t.bit = map[string]uint{}
+	for _, c := range vocab.Countries() {
+		if i, ok := order[c.Region]; ok {
+			t.bit[c.Code] = i
+		}
+	}
+	t.sets = make([][]string, 1<<len(vocab.Regions))
+	for set := range t.sets {
+		var rs []string
+		for i, r := range vocab.Regions {
+			if set&(1<<i) != 0 {
+				rs = append(rs, r.Value)
+			}
+		}
+		t.sets[set] = rs[:len(rs):len(rs)]
+	}
+	return t
+})

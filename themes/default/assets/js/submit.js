@@ -702,8 +702,9 @@
 
     var repoURL = (form.getAttribute('data-repo-url') || '').replace(/\/+$/, '');
     var branch = form.getAttribute('data-repo-branch') || 'main';
-    var takenIDs = (form.getAttribute('data-taken-ids') || '').split(/\s+/).filter(Boolean);
-    var pledgeIDs = Array.prototype.map.call(($('pledge-ids') || { options: [] }).options, function (o) { return o.value; });
+    // The catalogue's ids, from data/ids.json once it has loaded: every
+    // record's (taken) and the pledges a matching pledge may name.
+    var takenIDs = null, pledgeIDs = null;
     var countryList = Array.prototype.map.call(($('country-codes') || { options: [] }).options, function (o) {
       return { code: o.value, name: o.textContent.trim() };
     });
@@ -845,11 +846,12 @@
     // a matching pledge matches a pledge that exists.
     function catalogueErrors(r) {
       var out = [];
-      if (r.id && takenIDs.indexOf(r.id) >= 0) {
+      if (!takenIDs) return out;
+      if (r.id && has(takenIDs, r.id)) {
         out.push({ pointer: '/id', message: 'A record with the id ' + r.id + ' already exists: choose another id' });
       }
       (r.matches || []).forEach(function (id, i) {
-        if (/^[a-z0-9]+(-[a-z0-9]+)*$/.test(id) && pledgeIDs.indexOf(id) < 0) {
+        if (/^[a-z0-9]+(-[a-z0-9]+)*$/.test(id) && !has(pledgeIDs, id)) {
           out.push({ pointer: '/matches/' + i, message: 'No pledge on this site has the id “' + id + '”: copy it from the end of the pledge’s web address' });
         }
       });
@@ -1151,14 +1153,18 @@
     function multiSuggest(input) {
       var list = input.list;
       if (!list) return;
-      var base = Array.prototype.map.call(list.options, function (o) { return o.value; });
       var last = '';
       input.addEventListener('input', function () {
         var v = input.value, i = v.lastIndexOf(',');
         var prefix = i < 0 ? '' : v.slice(0, i + 1) + /^\s*/.exec(v.slice(i + 1))[0];
         if (prefix === last) return;
         last = prefix;
-        Array.prototype.forEach.call(list.options, function (o, k) { o.value = prefix + base[k]; });
+        // Options arrive after the page loads; each keeps its own id.
+        Array.prototype.forEach.call(list.options, function (o) {
+          var id = o.getAttribute('data-id');
+          if (id === null) { id = o.value; o.setAttribute('data-id', id); }
+          o.value = prefix + id;
+        });
       });
     }
 
@@ -1262,27 +1268,50 @@
     updateSections();
     refresh();
 
-    var url = form.getAttribute('data-schema-url');
-    doc.defaultView.fetch(url, { credentials: 'same-origin' })
-      .then(function (resp) {
+    var getJSON = function (url) {
+      return doc.defaultView.fetch(url, { credentials: 'same-origin' }).then(function (resp) {
         if (!resp.ok) throw new Error('HTTP ' + resp.status);
         return resp.json();
-      })
-      .then(function (s) {
-        var unknown = unsupportedKeywords(s);
-        if (unknown.length) doc.defaultView.console.warn('submit.js: the schema uses keywords this form does not check: ' + unknown.join(', '));
-        schema = s;
-        schemaState = 'ready';
-      }, function (err) {
-        doc.defaultView.console.error('submit.js: cannot load the schema from ' + url + ': ' + err);
-        schemaState = 'failed';
-        $('submit-load-error').hidden = false;
-      })
-      .then(function () {
-        refresh();
-        form.setAttribute('data-state', schemaState);
       });
+    };
+    var url = form.getAttribute('data-schema-url');
+    var schemaLoaded = getJSON(url).then(function (s) {
+      var unknown = unsupportedKeywords(s);
+      if (unknown.length) doc.defaultView.console.warn('submit.js: the schema uses keywords this form does not check: ' + unknown.join(', '));
+      schema = s;
+      schemaState = 'ready';
+    }, function (err) {
+      doc.defaultView.console.error('submit.js: cannot load the schema from ' + url + ': ' + err);
+      schemaState = 'failed';
+      $('submit-load-error').hidden = false;
+    });
+    // Without the ids the form still works; it only cannot tell a taken
+    // id or an unknown matched pledge.
+    var idsURL = form.getAttribute('data-ids-url');
+    var idsLoaded = !idsURL ? null : getJSON(idsURL).then(function (d) {
+      var taken = {}, pledges = {};
+      var list = $('pledge-ids'), options = doc.createDocumentFragment();
+      (d.multistakeholder || []).forEach(function (id) { taken[id] = true; });
+      (d.pledges || []).forEach(function (p) {
+        taken[p[0]] = pledges[p[0]] = true;
+        var o = doc.createElement('option');
+        o.value = p[0];
+        o.textContent = p[1];
+        options.appendChild(o);
+      });
+      if (list) list.appendChild(options);
+      takenIDs = taken;
+      pledgeIDs = pledges;
+    }, function (err) {
+      doc.defaultView.console.error('submit.js: cannot load the ids from ' + idsURL + ': ' + err);
+    });
+    Promise.all([schemaLoaded, idsLoaded]).then(function () {
+      refresh();
+      form.setAttribute('data-state', schemaState);
+    });
   }
+
+  function has(set, key) { return Object.prototype.hasOwnProperty.call(set, key); }
 
   if (typeof document !== 'undefined' && document.getElementById) {
     var start = function () {

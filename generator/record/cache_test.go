@@ -1,0 +1,66 @@
+package record
+
+import (
+	"slices"
+	"testing"
+	"testing/fstest"
+	"time"
+)
+
+// TestCache checks when a cached record is read again: after its size or
+// time changed, or after Forget; and, while the cache trusts its owner's
+// events, only after Forget. A new file is read in either mode, and a
+// removed one is gone.
+func TestCache(t *testing.T) {
+	day := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	fsys := fstest.MapFS{
+		"pledges/ngo-a.yaml": {Data: pledgeWithID("ngo-a"), ModTime: day},
+		"pledges/ngo-b.yaml": {Data: pledgeWithID("ngo-b"), ModTime: day},
+	}
+	cache := NewCache()
+	title := func(want string) {
+		t.Helper()
+		recs, errs := Load(fsys, cache)
+		if len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		var got []string
+		for _, p := range recs {
+			got = append(got, p.ID+": "+p.Title)
+		}
+		if !slices.Contains(got, want) {
+			t.Errorf("loaded %q, want %q among them", got, want)
+		}
+	}
+	base := "ngo-a: A test pledge"
+	title(base)
+
+	// An edit that keeps size and time is missed until it is forgotten.
+	same := pledgeYAML(set(2, "id: ngo-a"), set(4, "title: B test pledge"))
+	fsys["pledges/ngo-a.yaml"] = &fstest.MapFile{Data: same, ModTime: day}
+	title(base)
+	cache.Forget("pledges/ngo-a.yaml")
+	title("ngo-a: B test pledge")
+
+	edited := pledgeYAML(set(2, "id: ngo-a"), set(4, `title: "Edited title"`))
+	fsys["pledges/ngo-a.yaml"] = &fstest.MapFile{Data: edited, ModTime: day.Add(time.Hour)}
+	title("ngo-a: Edited title") // its time changed
+
+	cache.Trust(true)
+	fsys["pledges/ngo-a.yaml"] = &fstest.MapFile{Data: pledgeYAML(set(2, "id: ngo-a"), set(4, `title: "Unseen"`)), ModTime: day.Add(2 * time.Hour)}
+	title("ngo-a: Edited title") // trusted: no event, not looked at
+	cache.Forget("pledges/ngo-a.yaml")
+	title("ngo-a: Unseen")
+
+	fsys["pledges/ngo-c.yaml"] = &fstest.MapFile{Data: pledgeWithID("ngo-c"), ModTime: day}
+	title("ngo-c: A test pledge") // new files are read
+	delete(fsys, "pledges/ngo-b.yaml")
+	recs, _ := Load(fsys, cache)
+	if got := ids(recs); !slices.Equal(got, []string{"ngo-a", "ngo-c"}) {
+		t.Errorf("after removing ngo-b, loaded %q", got)
+	}
+
+	cache.Trust(false)
+	fsys["pledges/ngo-a.yaml"] = &fstest.MapFile{Data: edited, ModTime: day.Add(3 * time.Hour)}
+	title("ngo-a: Edited title") // untrusted again: its time is checked
+}

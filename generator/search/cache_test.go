@@ -1,0 +1,109 @@
+package search
+
+import (
+	"bytes"
+	"maps"
+	"slices"
+	"strconv"
+	"testing"
+
+	"pledgesite/generator/config"
+	"pledgesite/generator/content"
+	"pledgesite/generator/record"
+	"pledgesite/generator/site"
+)
+
+// TestCacheUpdateEqualsFullBuild edits records between builds that share a
+// cache (words added and removed in every tier, a record reverted, a date
+// that reorders the documents, a record added and one deleted, many
+// edits at once) and checks that every cached build equals a fresh one
+// byte for byte.
+func TestCacheUpdateEqualsFullBuild(t *testing.T) {
+	recs := synthRecords(t, 300)
+	set := &content.Set{}
+	for _, m := range benchMeasures {
+		set.Measures = append(set.Measures, &content.Page{Measure: m, Title: "Measure " + m, Area: m[:1]})
+	}
+	rel := func(p string) string { return p }
+	text := func(p *record.Pledge) string { return p.Description }
+	// edit returns a copy of recs with record i changed by f, as a new
+	// version of its file.
+	version := 0
+	edit := func(recs []*record.Pledge, i int, f func(p *record.Pledge)) []*record.Pledge {
+		out := slices.Clone(recs)
+		p := *out[i]
+		f(&p)
+		version++
+		p.Hash += "-v" + strconv.Itoa(version)
+		p.Sum[0] += uint64(version)
+		out[i] = &p
+		return out
+	}
+	original := recs[7]
+	steps := []struct {
+		name string
+		edit func([]*record.Pledge) []*record.Pledge
+	}{
+		{"first build", func(r []*record.Pledge) []*record.Pledge { return r }},
+		{"unchanged", func(r []*record.Pledge) []*record.Pledge { return r }},
+		{"new word in a title", func(r []*record.Pledge) []*record.Pledge {
+			return edit(r, 7, func(p *record.Pledge) { p.Title += " Zanzibarquux" })
+		}},
+		{"summary cut short", func(r []*record.Pledge) []*record.Pledge {
+			return edit(r, 7, func(p *record.Pledge) { p.Summary = "Short." })
+		}},
+		{"description replaced", func(r []*record.Pledge) []*record.Pledge {
+			return edit(r, 20, func(p *record.Pledge) { p.Description = "Entirely new wording about shelters and asylum." })
+		}},
+		{"reverted", func(r []*record.Pledge) []*record.Pledge {
+			out := slices.Clone(r)
+			out[7] = original
+			return out
+		}},
+		{"only word of a term removed", func(r []*record.Pledge) []*record.Pledge {
+			return edit(r, 7, func(p *record.Pledge) { p.Title = "Plain" })
+		}},
+		{"date moves a record", func(r []*record.Pledge) []*record.Pledge {
+			return edit(r, 40, func(p *record.Pledge) { p.Date = "2030-01-01" })
+		}},
+		{"record added", func(r []*record.Pledge) []*record.Pledge {
+			p := *r[3]
+			p.ID, p.Hash, p.Sum = "added-record", "added", [2]uint64{1, 2}
+			return append(slices.Clone(r), &p)
+		}},
+		{"record deleted", func(r []*record.Pledge) []*record.Pledge {
+			return slices.Delete(slices.Clone(r), 5, 6)
+		}},
+		{"many edits", func(r []*record.Pledge) []*record.Pledge {
+			for i := 0; i < len(r); i += 6 {
+				r = edit(r, i, func(p *record.Pledge) { p.Summary = "Shelter work number " + strconv.Itoa(i) + " with women" })
+			}
+			return r
+		}},
+	}
+	cache := NewCache()
+	for _, step := range steps {
+		recs = step.edit(recs)
+		s := site.New(config.Site{Title: "T", BaseURL: "/", PageSize: 100}, set, recs)
+		got, err := Build(s, rel, text, cache)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := Build(s, rel, text, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !maps.EqualFunc(got.Files, want.Files, bytes.Equal) {
+			for name, data := range want.Files {
+				if !bytes.Equal(got.Files[name], data) {
+					t.Errorf("%s: %s differs from a fresh build", step.name, name)
+				}
+			}
+			for name := range got.Files {
+				if _, ok := want.Files[name]; !ok {
+					t.Errorf("%s: %s is not in a fresh build", step.name, name)
+				}
+			}
+		}
+	}
+}
