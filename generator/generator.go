@@ -14,6 +14,7 @@
 package generator
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -23,6 +24,7 @@ import (
 	"os"
 	"path"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -112,7 +114,7 @@ type Stats struct {
 	Removed  int   // files removed because the build no longer makes them
 	UpToDate bool  // nothing was built: the sources and the output were as the last build left them
 	Duration time.Duration
-	Phases   []Phase // time per step, in order
+	Phases   []Phase // time per step; the search index and the data are built beside the pages
 }
 
 // Phase is the time one step of the build took.
@@ -183,6 +185,7 @@ type Builder struct {
 	memo    *render.Memo
 	index   *search.Cache
 	data    *opendata.Cache
+	model   *site.Site // the last build's model, when caching
 	css     struct{ key, css string }
 }
 
@@ -229,19 +232,17 @@ func (b *Builder) TrustEvents(on bool) {
 func (b *Builder) Build(ctx context.Context, baseURL string, w Writer) (Stats, *Sources, error) {
 	start := time.Now()
 	var st Stats
-	phase := func(name string, since time.Time) time.Time {
-		now := time.Now()
-		st.Phases = append(st.Phases, Phase{name, now.Sub(since)})
-		return now
-	}
-	t := start
+	ph := &phases{last: start}
 	src, errs := load(b.fsys, baseURL, b.records)
-	t = phase("load and validate", t)
+	ph.done("load and validate")
 	if len(errs) > 0 {
+		st.Phases = ph.list
 		return st, src, errs
 	}
 	cw := &countingWriter{w: w}
-	if err := b.write(ctx, src, cw, phase, t); err != nil {
+	err := b.write(ctx, src, cw, ph)
+	st.Phases = ph.list
+	if err != nil {
 		return st, src, err
 	}
 	st.Pages, st.Files, st.Bytes = cw.pages, int(cw.files.Load()), cw.bytes.Load()
@@ -249,34 +250,45 @@ func (b *Builder) Build(ctx context.Context, baseURL string, w Writer) (Stats, *
 	return st, src, nil
 }
 
+// phases records the time each step of a build took.
+type phases struct {
+	list []Phase
+	last time.Time
+}
+
+// done ends the step that began when the last one ended.
+func (p *phases) done(name string) {
+	now := time.Now()
+	p.list = append(p.list, Phase{name, now.Sub(p.last)})
+	p.last = now
+}
+
+// add records a step that ran beside others.
+func (p *phases) add(name string, d time.Duration) { p.list = append(p.list, Phase{name, d}) }
+
 // write renders the whole site from checked sources into w.
-func (b *Builder) write(ctx context.Context, src *Sources, w *countingWriter, phase func(string, time.Time) time.Time, t time.Time) error {
-	s := site.New(src.Config, src.Content, src.Records)
+func (b *Builder) write(ctx context.Context, src *Sources, w *countingWriter, ph *phases) error {
+	var s *site.Site
+	if b.records != nil {
+		s = site.Update(b.model, src.Config, src.Content, src.Records)
+		b.model = s
+	} else {
+		s = site.New(src.Config, src.Content, src.Records)
+	}
 	theme := path.Join("themes", src.Config.Theme)
-	t = phase("model", t)
+	ph.done("model")
 
 	assets, err := b.writeAssets(src.FS, theme, w)
 	if err != nil {
 		return err
 	}
-	t = phase("sass and assets", t)
+	ph.done("sass and assets")
 
 	r := render.New(s, b.md, assets, b.dates.Of, b.memo)
 	if err := r.PrepareDescriptions(); err != nil {
 		return err
 	}
-	idx, err := search.Build(s, r.Rel, func(p *record.Pledge) string { return markdown.TextOf(r.Description(p)) }, b.index)
-	if err != nil {
-		return fmt.Errorf("building the search index: %w", err)
-	}
-	for name, data := range idx.Files {
-		if err := w.WriteFile(name, data); err != nil {
-			return err
-		}
-	}
-	r.SetSearch(idx.Facets, "/search/meta.json?v="+idx.Meta.Hash)
-	t = phase("search index", t)
-
+	ph.done("descriptions")
 	th, terrs := render.LoadTheme(src.FS, theme, r.Funcs())
 	if len(terrs) > 0 {
 		return terrs.Sort()
@@ -286,24 +298,73 @@ func (b *Builder) write(ctx context.Context, src *Sources, w *countingWriter, ph
 	if err != nil {
 		return err
 	}
-	if err := r.Render(jobs, w); err != nil {
-		return err
-	}
 	w.pages = len(jobs)
-	t = phase("render pages", t)
+	ph.done("theme and page list")
 
-	sch, err := Schema(src)
-	if err != nil {
+	// The search index and the open data are built beside the pages; only
+	// the search page waits for the index, whose facets it shows. Their
+	// phases overlap.
+	var (
+		wg                   sync.WaitGroup
+		idx                  *search.Index
+		searchErr, dataErr   error
+		searchTime, dataTime time.Duration
+	)
+	wg.Go(func() {
+		start := time.Now()
+		defer func() { searchTime = time.Since(start) }()
+		// A description that cannot be rendered fails its pledge page.
+		text := func(p *record.Pledge) string {
+			html, _ := r.Description(p)
+			return markdown.TextOf(html)
+		}
+		idx, searchErr = search.Build(s, r.Rel, text, b.index)
+		if searchErr != nil {
+			searchErr = fmt.Errorf("building the search index: %w", searchErr)
+			return
+		}
+		for name, data := range idx.Files {
+			if searchErr = w.WriteFile(name, data); searchErr != nil {
+				return
+			}
+		}
+	})
+	wg.Go(func() {
+		start := time.Now()
+		defer func() { dataTime = time.Since(start) }()
+		sch, err := Schema(src)
+		if err == nil {
+			err = w.WriteFile(schema.ID, sch)
+		}
+		if err == nil {
+			err = writeData(s, r, jobs, b.dates, b.data, w)
+		}
+		dataErr = err
+	})
+	var pages, searchPages []render.Job
+	for _, j := range jobs {
+		if j.Page.Kind == "search" {
+			searchPages = append(searchPages, j)
+		} else {
+			pages = append(pages, j)
+		}
+	}
+	renderErr := r.Render(pages, w)
+	wg.Wait()
+	if err := cmp.Or(renderErr, searchErr, dataErr); err != nil {
 		return err
 	}
-	if err := w.WriteFile(schema.ID, sch); err != nil {
+	r.SetSearch(idx.Facets, "/search/meta.json?v="+idx.Meta.Hash)
+	if err := r.Render(searchPages, w); err != nil {
 		return err
 	}
-	err = writeData(s, r, jobs, b.dates, b.data, w)
+	ph.done("render pages")
+	// Beside the pages:
+	ph.add("search index", searchTime)
+	ph.add("data, feed and sitemap", dataTime)
 	b.data.Prune(s)
-	b.memo.Prune()
-	phase("data, feed and sitemap", t)
-	return err
+	r.PruneMemo()
+	return nil
 }
 
 // writeAssets compiles the stylesheet, fingerprints scripts and copies the
@@ -385,7 +446,7 @@ func writeData(s *site.Site, r *render.Renderer, jobs []render.Job, dates *histo
 		"data/pledges.json":  func() ([]byte, error) { return opendata.PledgesJSON(s, abs, cache) },
 		"data/pledges.csv":   func() ([]byte, error) { return opendata.PledgesCSV(s, abs, cache) },
 		"data/measures.json": func() ([]byte, error) { return opendata.MeasuresJSON(s, abs) },
-		"data/ids.json":      func() ([]byte, error) { return opendata.IDs(s) },
+		"data/ids.json":      func() ([]byte, error) { return opendata.IDs(s, cache) },
 		"feed.xml":           func() ([]byte, error) { return feeds.Atom(s.Config.Title, s.Config.Language, s.Records, abs) },
 		"robots.txt":         func() ([]byte, error) { return feeds.Robots(abs), nil },
 	}

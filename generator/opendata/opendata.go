@@ -40,56 +40,78 @@ type Measure struct {
 // URLFunc turns a site path into the URL published in the data.
 type URLFunc func(sitePath string) string
 
-// Cache keeps each record's JSON object and CSV row between builds of a
-// long-running process, by record content. A nil Cache caches nothing.
+// Cache keeps each record's JSON object, CSV row and id entry between
+// builds of a long-running process, by record content. A nil Cache caches
+// nothing.
 type Cache struct {
-	mu   sync.Mutex
-	base string
-	json map[cacheKey][]byte
-	csv  map[cacheKey][]byte
+	mu    sync.Mutex
+	base  string
+	recs  map[[2]uint64]*cached // by the record file's hash
+	added int                   // entries added since the last sweep
 }
 
-// cacheKey names a version of a record; a struct, not a concatenated
-// string, so that looking up 10,000 records allocates nothing.
-type cacheKey struct {
-	id  string
-	sum [2]uint64
+type cached struct {
+	id             string // checked on every hit, though the hash covers it
+	json, csv, ids []byte
 }
-
-func keyOf(p *record.Pledge) cacheKey { return cacheKey{p.ID, p.Sum} }
 
 // NewCache returns an empty cache.
-func NewCache() *Cache { return &Cache{json: map[cacheKey][]byte{}, csv: map[cacheKey][]byte{}} }
+func NewCache() *Cache { return &Cache{recs: map[[2]uint64]*cached{}} }
 
-// reset empties the cache when the URLs in it would be wrong.
-func (c *Cache) reset(base string) {
-	if c != nil && c.base != base {
-		c.base, c.json, c.csv = base, map[cacheKey][]byte{}, map[cacheKey][]byte{}
+// entry returns the cache entry of a record, or a scratch one without a
+// cache. base is the URL the cached data links to, or "" for data without
+// links; c.mu is held.
+func (c *Cache) entry(p *record.Pledge, base string) *cached {
+	if c == nil {
+		return &cached{}
+	}
+	if base != "" && c.base != base {
+		c.base, c.recs = base, map[[2]uint64]*cached{}
+	}
+	e := c.recs[p.Sum]
+	if e == nil || e.id != p.ID {
+		e = &cached{id: p.ID}
+		c.recs[p.Sum] = e
+		c.added++
+	}
+	return e
+}
+
+func (c *Cache) lock() {
+	if c != nil {
+		c.mu.Lock()
 	}
 }
 
-// Prune forgets records that s no longer holds in this version, so the
-// cache keeps one entry per record however often records are edited.
+func (c *Cache) unlock() {
+	if c != nil {
+		c.mu.Unlock()
+	}
+}
+
+// Prune forgets records that s no longer holds in this version, once they
+// may make up more than a sixty-fourth of the cache, so the cache keeps
+// about one entry per record however often records are edited, and most
+// builds skip the sweep.
 func (c *Cache) Prune(s *site.Site) {
 	if c == nil {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	keep := make(map[cacheKey]bool, len(s.Records))
+	if c.added <= len(c.recs)/64 {
+		return
+	}
+	keep := make(map[[2]uint64]bool, len(s.Records))
 	for _, p := range s.Records {
-		keep[keyOf(p)] = true
+		keep[p.Sum] = true
 	}
-	for k := range c.json {
+	for k := range c.recs {
 		if !keep[k] {
-			delete(c.json, k)
+			delete(c.recs, k)
 		}
 	}
-	for k := range c.csv {
-		if !keep[k] {
-			delete(c.csv, k)
-		}
-	}
+	c.added = 0
 }
 
 // PledgesJSON returns every record, newest first, as a JSON array with one
@@ -97,31 +119,23 @@ func (c *Cache) Prune(s *site.Site) {
 // line of the published diff. Each object is encoded on its own so that a
 // cache can keep it.
 func PledgesJSON(s *site.Site, url URLFunc, cache *Cache) ([]byte, error) {
-	if cache != nil {
-		cache.mu.Lock()
-		defer cache.mu.Unlock()
-		cache.reset(url("/"))
-	}
+	cache.lock()
+	defer cache.unlock()
+	base := url("/")
 	objs := make([][]byte, len(s.Records))
 	size := 4
 	for i, p := range s.Records {
-		obj, ok := []byte(nil), false
-		if cache != nil {
-			obj, ok = cache.json[keyOf(p)]
-		}
-		if !ok {
+		e := cache.entry(p, base)
+		if e.json == nil {
 			var err error
-			obj, err = json.Marshal(Pledge{Pledge: p, Regions: site.Regions(p), IsContribution: p.IsContribution(),
+			e.json, err = json.Marshal(Pledge{Pledge: p, Regions: site.Regions(p), IsContribution: p.IsContribution(),
 				URL: url("/pledges/" + p.ID + "/"), Source: p.Path})
 			if err != nil {
 				return nil, err
 			}
-			if cache != nil {
-				cache.json[keyOf(p)] = obj
-			}
 		}
-		objs[i] = obj
-		size += len(obj) + 2
+		objs[i] = e.json
+		size += len(e.json) + 2
 	}
 	// Sized up front: at 10,000 records the file is tens of megabytes,
 	// and growing a buffer to that copies it several times.
@@ -212,11 +226,9 @@ var csvColumns = []struct {
 // PledgesCSV returns one row per record, newest first. Cells that a
 // spreadsheet would run as a formula are prefixed with an apostrophe.
 func PledgesCSV(s *site.Site, url URLFunc, cache *Cache) ([]byte, error) {
-	if cache != nil {
-		cache.mu.Lock()
-		defer cache.mu.Unlock()
-		cache.reset(url("/"))
-	}
+	cache.lock()
+	defer cache.unlock()
+	base := url("/")
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	header := make([]string, 0, len(csvColumns)+1)
@@ -231,11 +243,8 @@ func PledgesCSV(s *site.Site, url URLFunc, cache *Cache) ([]byte, error) {
 	size := buf.Len()
 	row := make([]string, len(csvColumns)+1)
 	for i, p := range s.Records {
-		line, ok := []byte(nil), false
-		if cache != nil {
-			line, ok = cache.csv[keyOf(p)]
-		}
-		if !ok {
+		e := cache.entry(p, base)
+		if e.csv == nil {
 			for i, c := range csvColumns {
 				row[i] = defuse(c.value(p))
 			}
@@ -248,14 +257,11 @@ func PledgesCSV(s *site.Site, url URLFunc, cache *Cache) ([]byte, error) {
 			if err := w.Error(); err != nil {
 				return nil, err
 			}
-			line = bytes.Clone(buf.Bytes()[start:])
+			e.csv = bytes.Clone(buf.Bytes()[start:])
 			buf.Truncate(start)
-			if cache != nil {
-				cache.csv[keyOf(p)] = line
-			}
 		}
-		lines[i] = line
-		size += len(line)
+		lines[i] = e.csv
+		size += len(e.csv)
 	}
 	out := make([]byte, 0, size)
 	out = append(out, buf.Bytes()...)
@@ -294,19 +300,39 @@ func names(es []record.Entity) string {
 // IDs returns the ids the catalogue holds, for the submission form: the
 // multistakeholder pledges' and, with their titles, the other records',
 // which a matching pledge may name. A form page that listed them itself
-// would grow with the catalogue and change with every record.
-func IDs(s *site.Site) ([]byte, error) {
-	ids := struct {
-		Multistakeholder []string    `json:"multistakeholder"`
-		Pledges          [][2]string `json:"pledges"`
-	}{Multistakeholder: []string{}, Pledges: make([][2]string, 0, len(s.Records))}
+// would grow with the catalogue and change with every record. The JSON is
+// what encoding/json makes of
+//
+//	{"multistakeholder": ["id", ...], "pledges": [["id", "title"], ...]}
+func IDs(s *site.Site, cache *Cache) ([]byte, error) {
+	cache.lock()
+	defer cache.unlock()
+	var msps, pledges [][]byte
+	size := 64
 	for _, p := range s.Records {
-		if p.IsMultistakeholder() {
-			ids.Multistakeholder = append(ids.Multistakeholder, p.ID)
-		} else {
-			ids.Pledges = append(ids.Pledges, [2]string{p.ID, p.Title})
+		e := cache.entry(p, "")
+		if e.ids == nil {
+			var err error
+			if p.IsMultistakeholder() {
+				e.ids, err = json.Marshal(p.ID)
+			} else {
+				e.ids, err = json.Marshal([2]string{p.ID, p.Title})
+			}
+			if err != nil {
+				return nil, err
+			}
 		}
+		if p.IsMultistakeholder() {
+			msps = append(msps, e.ids)
+		} else {
+			pledges = append(pledges, e.ids)
+		}
+		size += len(e.ids) + 1
 	}
-	data, err := json.Marshal(ids)
-	return append(data, '\n'), err
+	out := make([]byte, 0, size)
+	out = append(out, `{"multistakeholder":[`...)
+	out = append(out, bytes.Join(msps, []byte(","))...)
+	out = append(out, `],"pledges":[`...)
+	out = append(out, bytes.Join(pledges, []byte(","))...)
+	return append(out, "]}\n"...), nil
 }

@@ -2,6 +2,7 @@ package render
 
 import (
 	"encoding/json"
+	"errors"
 	"html/template"
 	"slices"
 	"strconv"
@@ -47,7 +48,7 @@ func (r *Renderer) Funcs() template.FuncMap {
 		"upper":         strings.ToUpper,
 		"terms":         func(kind string) []vocab.Term { return labelTables[kind] },
 		"countries":     vocab.Countries,
-		"search":        func() searchData { return r.search },
+		"search":        r.searchData,
 		"schemaURL":     func() string { return r.Rel(schema.ID) },
 		"jsonld":        jsonLD,
 		"schema":        r.schemaOrg,
@@ -177,10 +178,17 @@ func (r *Renderer) tally(key string, recs []*record.Pledge) []Count {
 	if t == nil {
 		return nil
 	}
-	n := map[string]int{}
+	n := make(map[string]int, len(t.Terms))
 	for _, p := range recs {
-		for _, v := range valuesOf(key, p) {
-			n[v]++
+		switch key {
+		case "status": // one value: no list to make
+			n[p.Status]++
+		case "stakeholders":
+			n[p.Entity.Type]++
+		default:
+			for _, v := range valuesOf(key, p) {
+				n[v]++
+			}
 		}
 	}
 	var out []Count
@@ -219,8 +227,9 @@ type Figures struct {
 
 func (r *Renderer) figures() Figures {
 	var f Figures
+	// Sized up front: growing a set of 10,000 names was most of the cost.
 	countries := map[string]bool{}
-	entities := map[string]bool{}
+	entities := make(map[string]bool, len(r.site.Records))
 	for _, p := range r.site.Records {
 		if p.IsMultistakeholder() {
 			continue
@@ -353,27 +362,43 @@ func (r *Renderer) chrome(name string, p *Page) (template.HTML, error) {
 }
 
 // cardList joins the cached cards of records, in one template action.
-func (r *Renderer) cardList(recs []*record.Pledge) template.HTML {
-	return join(`<div class="cards">`, `</div>`, r.cards, recs)
+func (r *Renderer) cardList(recs []*record.Pledge) (template.HTML, error) {
+	return r.join(`<div class="cards">`, `</div>`, "card", partCard, recs)
 }
 
 // rowList joins the cached list rows of records, in one template action.
-func (r *Renderer) rowList(recs []*record.Pledge) template.HTML {
-	return join(`<ol class="rows">`, `</ol>`, r.rows, recs)
+func (r *Renderer) rowList(recs []*record.Pledge) (template.HTML, error) {
+	return r.join(`<ol class="rows">`, `</ol>`, "row", partRow, recs)
 }
 
-func join(open, close string, html map[string]template.HTML, recs []*record.Pledge) template.HTML {
-	var b strings.Builder
+func (r *Renderer) join(open, close, name string, part uint8, recs []*record.Pledge) (template.HTML, error) {
+	html := make([]template.HTML, len(recs))
 	n := len(open) + len(close) + 1
-	for _, p := range recs {
-		n += len(html[p.ID]) + 1
+	for i, p := range recs {
+		h, err := r.part(name, part, p)
+		if err != nil {
+			return "", err
+		}
+		html[i] = h
+		n += len(h) + 1
 	}
+	var b strings.Builder
 	b.Grow(n)
 	b.WriteString(open + "\n")
-	for _, p := range recs {
-		b.WriteString(string(html[p.ID]))
+	for _, h := range html {
+		b.WriteString(string(h))
 		b.WriteByte('\n')
 	}
 	b.WriteString(close)
-	return template.HTML(b.String()) //nolint:gosec // joined html/template output
+	return template.HTML(b.String()), nil //nolint:gosec // joined html/template output
+}
+
+// searchData gives the search layout its facets and index address. Other
+// pages are rendered while the index is being built, so they cannot have
+// them.
+func (r *Renderer) searchData() (searchData, error) {
+	if !r.searchSet {
+		return searchData{}, errors.New(`search: only pages with the "search" layout can show the search index`)
+	}
+	return r.search, nil
 }

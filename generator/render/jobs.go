@@ -90,7 +90,7 @@ func titleWithPage(title string, p *Pager) string {
 
 // body renders a guidance page's Markdown, or takes it from the memo.
 func (r *Renderer) body(src *content.Page) (template.HTML, error) {
-	key := partKey{partBody, maphash.String(memoSeed, r.base), [2]uint64{maphash.Bytes(memoSeed, src.Body), maphash.Bytes(memoSeed2, src.Body)}}
+	key := partKey{partBody, maphash.String(memoSeed, r.base), bodySum(src)}
 	if html, ok := r.memo.part(key); ok {
 		return html, nil
 	}
@@ -99,4 +99,8 @@ func (r *Renderer) body(src *content.Page) (template.HTML, error) {
 		r.memo.putPart(key, html)
 	}
 	return html, err
+}
+
+func bodySum(src *content.Page) [2]uint64 {
+	return [2]uint64{maphash.Bytes(memoSeed, src.Body), maphash.Bytes(memoSeed2, src.Body)}
 }

@@ -11,16 +11,19 @@ import (
 	"pledgesite/generator/record"
 )
 
-// Memo keeps rendered pages and cards between builds of a long-running
+// Memo keeps rendered pages and parts between builds of a long-running
 // process (the preview server). A page is reused when its fingerprint, a
-// hash of everything the page shows, is unchanged; only the pages that make
-// up most of a large site are fingerprinted (pledge pages and list pages),
-// the few others are always rendered. A nil Memo caches nothing.
+// hash of everything the page shows, is unchanged; the pages that make up
+// most of a large site are fingerprinted (pledge pages and list pages, and
+// the home and multistakeholder pages, which draw on every record), the
+// few others are always rendered. A nil Memo caches nothing.
 type Memo struct {
 	mu    sync.Mutex
-	pages map[string]memoPage       // by site path
-	parts map[partKey]template.HTML // cards, rows and descriptions
-	used  map[partKey]bool          // part keys the last build used
+	pages map[string]*memoPage  // by site path
+	parts map[partKey]*memoPart // cards, rows, descriptions, guidance bodies
+	build uint64                // the current build's number
+	used  int                   // pages the current build used
+	added int                   // parts added since the last sweep
 }
 
 // partKey names a rendered part of a record: which part, in which context
@@ -40,16 +43,30 @@ const (
 	partBody // a guidance page's Markdown body
 )
 
+type memoPart struct {
+	html template.HTML
+}
+
+// memoPage remembers the last build that used it, for Prune.
 type memoPage struct {
-	key  [2]uint64
-	data []byte
+	key   [2]uint64
+	data  []byte
+	build uint64
 }
 
 var memoSeed, memoSeed2 = maphash.MakeSeed(), maphash.MakeSeed()
 
 // NewMemo returns an empty memo.
 func NewMemo() *Memo {
-	return &Memo{pages: map[string]memoPage{}, parts: map[partKey]template.HTML{}, used: map[partKey]bool{}}
+	return &Memo{pages: map[string]*memoPage{}, parts: map[partKey]*memoPart{}, build: 1}
+}
+
+// use marks a page used by the current build; m.mu is held.
+func (m *Memo) use(build *uint64) {
+	if *build != m.build {
+		*build = m.build
+		m.used++
+	}
 }
 
 func (m *Memo) page(path string, key [2]uint64, ok bool) ([]byte, bool) {
@@ -58,8 +75,12 @@ func (m *Memo) page(path string, key [2]uint64, ok bool) ([]byte, bool) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	e, found := m.pages[path]
-	return e.data, found && e.key == key
+	e := m.pages[path]
+	if e == nil {
+		return nil, false
+	}
+	m.use(&e.build)
+	return e.data, e.key == key
 }
 
 func (m *Memo) putPage(path string, key [2]uint64, ok bool, data []byte) {
@@ -67,8 +88,14 @@ func (m *Memo) putPage(path string, key [2]uint64, ok bool, data []byte) {
 		return
 	}
 	m.mu.Lock()
-	m.pages[path] = memoPage{key: key, data: data}
-	m.mu.Unlock()
+	defer m.mu.Unlock()
+	e := m.pages[path]
+	if e == nil {
+		e = &memoPage{}
+		m.pages[path] = e
+	}
+	e.key, e.data = key, data
+	m.use(&e.build)
 }
 
 func (m *Memo) part(key partKey) (template.HTML, bool) {
@@ -77,11 +104,11 @@ func (m *Memo) part(key partKey) (template.HTML, bool) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	h, ok := m.parts[key]
-	if ok {
-		m.used[key] = true
+	e := m.parts[key]
+	if e == nil {
+		return "", false
 	}
-	return h, ok
+	return e.html, true
 }
 
 func (m *Memo) putPart(key partKey, html template.HTML) {
@@ -89,25 +116,69 @@ func (m *Memo) putPart(key partKey, html template.HTML) {
 		return
 	}
 	m.mu.Lock()
-	m.parts[key] = html
-	m.used[key] = true
-	m.mu.Unlock()
+	defer m.mu.Unlock()
+	if m.parts[key] == nil {
+		m.added++
+	}
+	m.parts[key] = &memoPart{html: html}
 }
 
-// Prune forgets the cards and descriptions the last build did not use, so
-// the memo holds one version of each record however often it is edited.
-func (m *Memo) Prune() {
+// Prune ends a build. It forgets the pages the build did not make and the
+// parts keep rejects (old versions of edited records, parts made with an
+// old theme), once they may make up more than a sixty-fourth of the memo:
+// memory stays bounded however often records are edited, and most builds
+// skip the sweep. Parts are not swept by use: a rebuild uses only the
+// cards of the few lists that changed.
+func (m *Memo) Prune(keep func() func(partKey) bool) {
 	if m == nil {
 		return
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for k := range m.parts {
-		if !m.used[k] {
-			delete(m.parts, k)
+	if len(m.pages)-m.used > m.used/64 {
+		for k, e := range m.pages {
+			if e.build != m.build {
+				delete(m.pages, k)
+			}
 		}
 	}
-	m.used = make(map[partKey]bool, len(m.parts))
+	if m.added > len(m.parts)/64 {
+		keep := keep()
+		for k := range m.parts {
+			if !keep(k) {
+				delete(m.parts, k)
+			}
+		}
+		m.added = 0
+	}
+	m.build++
+	m.used = 0
+}
+
+// PruneMemo ends a build of the memo: it keeps the parts of the records,
+// theme and guidance of this build.
+func (r *Renderer) PruneMemo() {
+	if r.memo == nil {
+		return
+	}
+	r.memo.Prune(func() func(partKey) bool {
+		sums := make(map[[2]uint64]bool, len(r.site.Records))
+		for _, p := range r.site.Records {
+			sums[p.Sum] = true
+		}
+		for _, p := range r.site.Content.Pages {
+			sums[bodySum(p)] = true
+		}
+		base := maphash.String(memoSeed, r.base)
+		return func(k partKey) bool {
+			switch k.part {
+			case partCard, partRow:
+				return k.context == r.common && sums[k.sum]
+			default: // descriptions and bodies
+				return k.context == base && sums[k.sum]
+			}
+		}
+	})
 }
 
 // fingerprint hashes what a page shows, or returns false for pages that

@@ -43,6 +43,7 @@ type Renderer struct {
 	chromeCache sync.Map
 	dates       func(path string) string
 	search      searchData
+	searchSet   bool // the index is built and search holds its data
 	memo        *Memo
 	common      uint64 // hash of the theme, assets and settings
 	measuresKey uint64 // hash of the measures' titles and addresses
@@ -59,6 +60,7 @@ type searchData struct {
 // and the address of the index.
 func (r *Renderer) SetSearch(facets []search.Facet, meta string) {
 	r.search = searchData{Facets: facets, Meta: meta}
+	r.searchSet = true
 }
 
 // reservedIDs are element ids the layouts use, which Markdown headings must
@@ -97,9 +99,13 @@ type Job struct {
 
 // Render renders every job with all cores and hands each file to w. Files
 // are independent, so the order of writing does not change the output.
+// Pages of kind "search" must wait for SetSearch; the others are rendered
+// while the index is built.
 func (r *Renderer) Render(jobs []Job, w Writer) error {
-	if err := r.renderCards(); err != nil {
-		return err
+	if r.cards == nil && r.memo == nil {
+		if err := r.renderCards(); err != nil {
+			return err
+		}
 	}
 	var (
 		wg    sync.WaitGroup
@@ -154,19 +160,21 @@ func (r *Renderer) execute(buf *bytes.Buffer, p *Page) error {
 	return t.ExecuteTemplate(buf, "baseof", p)
 }
 
-// renderCards renders the card and row partials of every record once;
-// list pages then reuse the HTML instead of executing the partials again
-// on every page that lists the record.
+// renderCards renders the card and row partials of every record once, on
+// all cores; list pages then reuse the HTML instead of executing the
+// partials again on every page that lists the record. With a memo they are
+// rendered on first use instead (part): a rebuild needs the cards of the
+// few lists that changed.
 func (r *Renderer) renderCards() error {
 	var err error
-	if r.cards, err = r.renderPartial("card", partCard); err != nil {
+	if r.cards, err = r.renderPartial("card"); err != nil {
 		return err
 	}
-	r.rows, err = r.renderPartial("row", partRow)
+	r.rows, err = r.renderPartial("row")
 	return err
 }
 
-func (r *Renderer) renderPartial(name string, part uint8) (map[string]template.HTML, error) {
+func (r *Renderer) renderPartial(name string) (map[string]template.HTML, error) {
 	recs := r.site.Records
 	out := make([]template.HTML, len(recs))
 	t, err := r.theme.layout("list")
@@ -179,18 +187,12 @@ func (r *Renderer) renderPartial(name string, part uint8) (map[string]template.H
 		wg.Go(func() {
 			var buf bytes.Buffer
 			for i := w; i < len(recs); i += len(errs) {
-				key := partKey{part, r.common, recs[i].Sum}
-				if html, ok := r.memo.part(key); ok {
-					out[i] = html
-					continue
-				}
 				buf.Reset()
 				if err := t.ExecuteTemplate(&buf, name, recs[i]); err != nil {
 					errs[w] = fmt.Errorf("rendering the %s of %s: %w", name, recs[i].ID, err)
 					return
 				}
 				out[i] = template.HTML(buf.String()) //nolint:gosec // output of html/template
-				r.memo.putPart(key, out[i])
 			}
 		})
 	}
@@ -219,27 +221,22 @@ const DescriptionHeading = 3
 
 // PrepareDescriptions renders every record's description once, on all
 // cores, for the pledge pages and for the search index, which takes its
-// text from the HTML instead of parsing the Markdown again.
+// text from the HTML instead of parsing the Markdown again. With a memo,
+// descriptions are rendered on first use instead: a rebuild needs only
+// the changed records'.
 func (r *Renderer) PrepareDescriptions() error {
+	if r.memo != nil {
+		return nil
+	}
 	recs := r.site.Records
 	out := make([]template.HTML, len(recs))
 	errs := make([]error, len(recs))
 	var wg sync.WaitGroup
 	workers := runtime.GOMAXPROCS(0)
-	base := maphash.String(memoSeed, r.base)
 	for w := range workers {
 		wg.Go(func() {
 			for i := w; i < len(recs); i += workers {
-				// The file's hash stands for its description.
-				key := partKey{partDescription, base, recs[i].Sum}
-				if h, ok := r.memo.part(key); ok {
-					out[i] = h
-					continue
-				}
 				out[i], errs[i] = r.Markdown(recs[i].Description, DescriptionHeading)
-				if errs[i] == nil {
-					r.memo.putPart(key, out[i])
-				}
 			}
 		})
 	}
@@ -255,7 +252,22 @@ func (r *Renderer) PrepareDescriptions() error {
 }
 
 // Description returns the rendered description of a record.
-func (r *Renderer) Description(p *record.Pledge) template.HTML { return r.descriptions[p] }
+func (r *Renderer) Description(p *record.Pledge) (template.HTML, error) {
+	if r.memo == nil {
+		return r.descriptions[p], nil
+	}
+	// The file's hash stands for its description.
+	key := partKey{partDescription, maphash.String(memoSeed, r.base), p.Sum}
+	if h, ok := r.memo.part(key); ok {
+		return h, nil
+	}
+	h, err := r.Markdown(p.Description, DescriptionHeading)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", p.Path, err)
+	}
+	r.memo.putPart(key, h)
+	return h, nil
+}
 
 // Rel returns a site-relative path under the base path: "/sub/pledges/".
 func (r *Renderer) Rel(p string) string {
@@ -278,6 +290,31 @@ func PledgeURL(id string) string { return "/pledges/" + id + "/" }
 func (r *Renderer) MeasurePage(id string) *content.Page { return r.site.Measures[id] }
 
 // Card returns the cached card HTML of a record.
-func (r *Renderer) Card(p *record.Pledge) template.HTML { return r.cards[p.ID] }
+func (r *Renderer) Card(p *record.Pledge) (template.HTML, error) { return r.part("card", partCard, p) }
+
+// part returns a record's card or row.
+func (r *Renderer) part(name string, part uint8, p *record.Pledge) (template.HTML, error) {
+	if r.memo == nil {
+		if part == partRow {
+			return r.rows[p.ID], nil
+		}
+		return r.cards[p.ID], nil
+	}
+	key := partKey{part, r.common, p.Sum}
+	if h, ok := r.memo.part(key); ok {
+		return h, nil
+	}
+	t, err := r.theme.layout("list")
+	if err != nil {
+		return "", err
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, name, p); err != nil {
+		return "", fmt.Errorf("rendering the %s of %s: %w", name, p.ID, err)
+	}
+	h := template.HTML(buf.String()) //nolint:gosec // output of html/template
+	r.memo.putPart(key, h)
+	return h, nil
+}
 
 func itoa(n int) string { return strconv.Itoa(n) }

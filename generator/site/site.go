@@ -4,7 +4,8 @@
 // taxonomies for the browsable list pages and the search facets.
 //
 // It is built once per build from what record and content loaded, and is
-// read-only afterwards, so rendering can share it across goroutines.
+// read-only afterwards, so rendering can share it across goroutines. The
+// preview server's next build may take it over and patch it (Update).
 package site
 
 import (
@@ -38,6 +39,8 @@ type Site struct {
 	Measures      map[string]*content.Page    // by measure id
 
 	Taxonomies []*Taxonomy
+
+	in []*record.Pledge // the records as New was given them, for Update
 }
 
 // New builds the model. The inputs must have passed validation: New does
@@ -46,6 +49,7 @@ func New(cfg config.Site, set *content.Set, recs []*record.Pledge) *Site {
 	s := &Site{
 		Config:        cfg,
 		Content:       set,
+		in:            recs,
 		Records:       slices.Clone(recs),
 		ByID:          make(map[string]*record.Pledge, len(recs)),
 		Contributions: map[string][]*record.Pledge{},
