@@ -185,7 +185,8 @@ type Builder struct {
 	memo    *render.Memo
 	index   *search.Cache
 	data    *opendata.Cache
-	model   *site.Site // the last build's model, when caching
+	model   *site.Site       // the last build's model, when caching
+	render  *render.Renderer // the last build's renderer, when caching
 	css     struct{ key, css string }
 }
 
@@ -284,14 +285,25 @@ func (b *Builder) write(ctx context.Context, src *Sources, w *countingWriter, ph
 	}
 	ph.done("sass and assets")
 
-	r := render.New(s, b.md, assets, b.dates.Of, b.memo)
+	r := b.render
+	if r != nil {
+		r.Reset(s, assets)
+	} else {
+		r = render.New(s, b.md, assets, b.dates.Of, b.memo)
+		if b.memo != nil {
+			b.render = r
+		}
+	}
 	if err := r.PrepareDescriptions(); err != nil {
 		return err
 	}
 	ph.done("descriptions")
-	th, terrs := render.LoadTheme(src.FS, theme, r.Funcs())
-	if len(terrs) > 0 {
-		return terrs.Sort()
+	th := r.Theme()
+	if th == nil || th.Hash != render.ThemeHash(src.FS, theme) {
+		var terrs diag.List
+		if th, terrs = render.LoadTheme(src.FS, theme, r.Funcs()); len(terrs) > 0 {
+			return terrs.Sort()
+		}
 	}
 	r.SetTheme(th)
 	jobs, err := r.Jobs()

@@ -153,6 +153,9 @@ func Sitemaps(entries []Entry, url URLFunc) (map[string][]byte, error) {
 func appendSet(b []byte, set, item string, entries []Entry) []byte {
 	var esc bytes.Buffer
 	text := func(b []byte, s string) []byte {
+		if plainXML(s) {
+			return append(b, s...)
+		}
 		esc.Reset()
 		_ = xml.EscapeText(&esc, []byte(s))
 		return append(b, esc.Bytes()...)
@@ -184,4 +187,16 @@ func appendSet(b []byte, set, item string, entries []Entry) []byte {
 // Robots allows everything and names the sitemap.
 func Robots(url URLFunc) []byte {
 	return []byte("User-agent: *\nAllow: /\n\nSitemap: " + url("/sitemap.xml") + "\n")
+}
+
+// plainXML tells whether s is printable ASCII that XML text need not
+// escape, as addresses and dates are: they skip the escaper.
+func plainXML(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20 || c >= 0x7f, c == '&', c == '<', c == '>', c == '"', c == '\'':
+			return false
+		}
+	}
+	return true
 }

@@ -99,23 +99,18 @@ func (c *Cache) Trust(on bool) {
 	c.mu.Unlock()
 }
 
-// trusted tells whether path is cached and need not be looked at.
+// trusted tells whether path is cached and need not be looked at; c.mu is
+// held.
 func (c *Cache) trusted(path string) bool {
 	if c == nil {
 		return false
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	_, ok := c.m[path]
 	return ok && c.trust
 }
 
+// get looks a file up; c.mu is held.
 func (c *Cache) get(path string, info fs.FileInfo) (cached, bool) {
-	if c == nil {
-		return cached{}, false
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	e, ok := c.m[path]
 	if c.trust && ok {
 		return e, true
@@ -133,17 +128,24 @@ func (c *Cache) put(path string, info fs.FileInfo, rec *Pledge, errs diag.List) 
 }
 
 // keep drops entries for files that no longer exist.
-func (c *Cache) keep(paths map[string]bool) {
+func (c *Cache) keep(files []string) {
 	if c == nil {
 		return
 	}
 	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) == len(files) {
+		return // every file is cached, so nothing else is
+	}
+	keep := make(map[string]bool, len(files))
+	for _, f := range files {
+		keep[f] = true
+	}
 	for p := range c.m {
-		if !paths[p] {
+		if !keep[p] {
 			delete(c.m, p)
 		}
 	}
-	c.mu.Unlock()
 }
 
 // Load reads and decodes every record file in Dir of fsys, in parallel. The
@@ -158,6 +160,9 @@ func Load(fsys fs.FS, cache *Cache) ([]*Pledge, diag.List) {
 	}
 	var files []string
 	infos := map[string]fs.FileInfo{}
+	if cache != nil {
+		cache.mu.Lock()
+	}
 	for _, e := range entries {
 		name := e.Name()
 		p := Dir + "/" + name
@@ -185,39 +190,39 @@ func Load(fsys fs.FS, cache *Cache) ([]*Pledge, diag.List) {
 		}
 	}
 
+	// Cached files under one lock; the others are decoded on all cores.
 	recs := make([]*Pledge, len(files))
 	perFile := make([]diag.List, len(files))
+	var todo []int
+	for i, f := range files {
+		if cache != nil {
+			if c, ok := cache.get(f, infos[f]); ok {
+				recs[i], perFile[i] = c.rec, c.errs
+				continue
+			}
+		}
+		todo = append(todo, i)
+	}
+	if cache != nil {
+		cache.mu.Unlock()
+	}
 	var wg sync.WaitGroup
-	next := make(chan int)
-	for range min(runtime.GOMAXPROCS(0), max(len(files), 1)) {
+	workers := min(runtime.GOMAXPROCS(0), max(len(todo), 1))
+	for w := range workers {
 		wg.Go(func() {
-			for i := range next {
-				info := infos[files[i]]
-				if c, ok := cache.get(files[i], info); ok {
-					recs[i], perFile[i] = c.rec, c.errs
-					continue
-				}
+			for k := w; k < len(todo); k += workers {
+				i := todo[k]
 				recs[i], perFile[i] = decodeFile(fsys, files[i])
-				cache.put(files[i], info, recs[i], perFile[i])
+				cache.put(files[i], infos[files[i]], recs[i], perFile[i])
 			}
 		})
 	}
-	for i := range files {
-		next <- i
-	}
-	close(next)
 	wg.Wait()
 
 	for _, l := range perFile {
 		errs = append(errs, l...)
 	}
-	if cache != nil {
-		keep := make(map[string]bool, len(files))
-		for _, f := range files {
-			keep[f] = true
-		}
-		cache.keep(keep)
-	}
+	cache.keep(files)
 	recs = slices.DeleteFunc(recs, func(p *Pledge) bool { return p == nil })
 	slices.SortFunc(recs, func(a, b *Pledge) int { return strings.Compare(a.Path, b.Path) })
 	return recs, errs

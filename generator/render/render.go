@@ -74,6 +74,17 @@ func New(s *site.Site, md *markdown.Renderer, assets Assets, dates func(path str
 	return &Renderer{site: s, md: md, assets: assets, base: s.Config.BasePath(), dates: dates, memo: memo}
 }
 
+// Reset readies the renderer for another build of the same source tree,
+// keeping its memo and its theme: the theme's layouts call the renderer's
+// methods, so a renderer that is reused need not parse and escape its
+// layouts again while they are unchanged.
+func (r *Renderer) Reset(s *site.Site, assets Assets) {
+	*r = Renderer{site: s, md: r.md, assets: assets, base: s.Config.BasePath(), dates: r.dates, memo: r.memo, theme: r.theme}
+}
+
+// Theme returns the theme the renderer has, or nil.
+func (r *Renderer) Theme() *Theme { return r.theme }
+
 // SetTheme sets the parsed theme. It is separate from New because the
 // theme's funcs are the renderer's methods.
 func (r *Renderer) SetTheme(t *Theme) {

@@ -12,7 +12,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"hash"
 	"html/template"
 	"io/fs"
 	"path"
@@ -38,48 +37,76 @@ type Theme struct {
 
 // LoadTheme parses the layouts of the theme in dir with the given funcs.
 func LoadTheme(fsys fs.FS, dir string, funcs template.FuncMap) (*Theme, diag.List) {
+	common, pages, hash := readTheme(fsys, dir)
 	var errs diag.List
-	sum := sha256.New()
-	layouts := path.Join(dir, "layouts")
 	base := template.New("").Funcs(funcs)
-	common, err := fs.Glob(fsys, path.Join(layouts, "partials", "*.html"))
-	if err == nil {
-		common = append([]string{path.Join(layouts, "baseof.html")}, common...)
-	}
-	for _, name := range common {
-		if err := parseFile(fsys, base, name, sum); err != nil {
-			errs = append(errs, templateDiagnostic(dir, name, err))
+	for _, f := range common {
+		if err := f.parse(base); err != nil {
+			errs = append(errs, templateDiagnostic(dir, f.name, err))
 		}
 	}
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	t := &Theme{Dir: dir, layouts: map[string]*template.Template{}}
-	for _, kind := range pageKinds {
-		name := path.Join(layouts, kind+".html")
+	t := &Theme{Dir: dir, Hash: hash, layouts: map[string]*template.Template{}}
+	for i, kind := range pageKinds {
 		clone, err := base.Clone()
 		if err == nil {
-			err = parseFile(fsys, clone, name, sum)
+			err = pages[i].parse(clone)
 		}
 		if err != nil {
-			errs = append(errs, templateDiagnostic(dir, name, err))
+			errs = append(errs, templateDiagnostic(dir, pages[i].name, err))
 			continue
 		}
 		t.layouts[kind] = clone
 	}
-	t.Hash = hex.EncodeToString(sum.Sum(nil))
 	return t, errs
 }
 
-func parseFile(fsys fs.FS, t *template.Template, name string, sum hash.Hash) error {
-	data, err := fs.ReadFile(fsys, name)
-	if err != nil {
-		return err
+// ThemeHash is the Hash LoadTheme would give the theme in dir, without
+// parsing it, so a renderer can tell whether its theme is current.
+func ThemeHash(fsys fs.FS, dir string) string {
+	_, _, hash := readTheme(fsys, dir)
+	return hash
+}
+
+// themeFile is a layout file's contents, or why it could not be read.
+type themeFile struct {
+	name string
+	data []byte
+	err  error
+}
+
+func (f themeFile) parse(t *template.Template) error {
+	if f.err != nil {
+		return f.err
 	}
-	fmt.Fprintf(sum, "%s\x00%d\x00", name, len(data))
-	sum.Write(data)
-	_, err = t.New(name).Parse(string(data))
+	_, err := t.New(f.name).Parse(string(f.data))
 	return err
+}
+
+// readTheme reads the skeleton and partials, then the layout of each page
+// kind, and hashes them all.
+func readTheme(fsys fs.FS, dir string) (common, pages []themeFile, hash string) {
+	sum := sha256.New()
+	read := func(name string) themeFile {
+		data, err := fs.ReadFile(fsys, name)
+		fmt.Fprintf(sum, "%s\x00%d\x00", name, len(data))
+		sum.Write(data)
+		return themeFile{name, data, err}
+	}
+	layouts := path.Join(dir, "layouts")
+	names, err := fs.Glob(fsys, path.Join(layouts, "partials", "*.html"))
+	if err == nil {
+		names = append([]string{path.Join(layouts, "baseof.html")}, names...)
+	}
+	for _, name := range names {
+		common = append(common, read(name))
+	}
+	for _, kind := range pageKinds {
+		pages = append(pages, read(path.Join(layouts, kind+".html")))
+	}
+	return common, pages, hex.EncodeToString(sum.Sum(nil))
 }
 
 var templatePos = regexp.MustCompile(`template: ([^:]+):(\d+)(?::(\d+))?: (.*)`)

@@ -217,10 +217,19 @@ func (s *Server) relevant(name string) (string, bool) {
 	return rel, slices.Contains(watched, top)
 }
 
-// memory holds the files of one build.
+// memory holds the files of one build, and counts those that differ from
+// the last build's (old) as they arrive.
 type memory struct {
-	mu    sync.Mutex
-	files map[string][]byte
+	mu           sync.Mutex
+	files, old   map[string][]byte
+	pages, other int // new or changed files
+	added        int // files the last build did not have
+}
+
+// changed returns how many pages and files are new or changed; files of
+// the last build that this one did not make count as changed.
+func (m *memory) changed() (pages, files int) {
+	return m.pages, m.pages + m.other + len(m.old) - (len(m.files) - m.added)
 }
 
 func (m *memory) WriteFile(name string, data []byte) error {
@@ -231,6 +240,17 @@ func (m *memory) WriteFile(name string, data []byte) error {
 		return fmt.Errorf("two files of the build are both named %s", name)
 	}
 	m.files[name] = data
+	prev, ok := m.old[name]
+	if !ok {
+		m.added++
+	}
+	if !ok || !bytes.Equal(prev, data) {
+		if strings.HasSuffix(name, ".html") {
+			m.pages++
+		} else {
+			m.other++
+		}
+	}
 	return nil
 }
 
@@ -251,7 +271,10 @@ func (s *Server) rebuild(ctx context.Context, changed []string) {
 		}
 	}
 	s.builder.TrustEvents(trust)
-	mem := &memory{files: map[string][]byte{}}
+	s.mu.Lock()
+	old := s.files
+	s.mu.Unlock()
+	mem := &memory{files: make(map[string][]byte, len(old)), old: old}
 	st, _, err := s.builder.Build(ctx, s.baseURL, mem)
 	took := time.Since(start).Round(time.Millisecond)
 	what := "first build"
@@ -270,27 +293,13 @@ func (s *Server) rebuild(ctx context.Context, changed []string) {
 	}
 
 	s.mu.Lock()
-	old := s.files
 	hadErrors := s.errText != ""
 	s.files, s.errText = mem.files, ""
 	s.attempts++
 	s.good++
 	s.mu.Unlock()
 
-	pages, files := 0, 0
-	for name, data := range mem.files {
-		if prev, ok := old[name]; !ok || !bytes.Equal(prev, data) {
-			files++
-			if strings.HasSuffix(name, ".html") {
-				pages++
-			}
-		}
-	}
-	for name := range old {
-		if _, ok := mem.files[name]; !ok {
-			files++
-		}
-	}
+	pages, files := mem.changed()
 	fmt.Fprintf(s.cfg.Log, "%s: %d pages and %d files changed of %d files, in %s\n", what, pages, files, st.Files, took)
 	switch {
 	case changed == nil:

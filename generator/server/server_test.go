@@ -349,3 +349,22 @@ func children(t *testing.T) []string {
 	}
 	return out
 }
+
+// TestMemoryCountsChanges checks the counts the terminal line reports: new
+// and changed pages, other files, and files the last build had but this
+// one did not make.
+func TestMemoryCountsChanges(t *testing.T) {
+	old := map[string][]byte{"a.html": []byte("a"), "b.css": []byte("b"), "c.html": []byte("c")}
+	m := &memory{files: map[string][]byte{}, old: old}
+	for name, data := range map[string]string{"/a.html": "a", "b.css": "b2", "d.html": "d"} {
+		if err := m.WriteFile(name, []byte(data)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := m.WriteFile("d.html", nil); err == nil {
+		t.Error("a second d.html was accepted")
+	}
+	if pages, files := m.changed(); pages != 1 || files != 3 {
+		t.Errorf("pages %d, files %d; want 1 page (d.html) and 3 files (b.css, c.html, d.html)", pages, files)
+	}
+}
