@@ -124,7 +124,10 @@ type Phase struct {
 }
 
 // Writer receives the files of a build by site path. output.Dir writes
-// them to disk; the preview server keeps them in memory.
+// them to disk; the preview server keeps them in memory. A Builder that
+// does not cache renders pages into reused buffers, so its writer must not
+// keep data past the call; a caching Builder hands every file over for
+// good.
 type Writer interface {
 	WriteFile(name string, data []byte) error
 }

@@ -35,6 +35,7 @@ type Dir struct {
 	mu       sync.Mutex
 	produced map[string]bool // every file of this build, by slash path
 	staged   []string        // files written to staging
+	dirs     sync.Map        // staging folders made, so each is made once
 }
 
 // Begin prepares a build into dest. The staging folder is created beside
@@ -104,8 +105,11 @@ func (d *Dir) WriteFile(name string, data []byte) error {
 		}
 	}
 	p := filepath.Join(d.staging, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return err
+	if dir := filepath.Dir(p); !d.made(dir) {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		d.dirs.Store(dir, true)
 	}
 	if err := os.WriteFile(p, data, 0o644); err != nil {
 		return err
@@ -114,6 +118,11 @@ func (d *Dir) WriteFile(name string, data []byte) error {
 	d.staged = append(d.staged, rel)
 	d.mu.Unlock()
 	return nil
+}
+
+func (d *Dir) made(dir string) bool {
+	_, ok := d.dirs.Load(dir)
+	return ok
 }
 
 // Changed is the number of files the build wrote (new or different).

@@ -1,6 +1,7 @@
 package record
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"io/fs"
@@ -234,13 +235,21 @@ func decodeFile(fsys fs.FS, p string) (*Pledge, diag.List) {
 		return nil, diag.List{{Path: p, Rule: RuleFile, Message: fmt.Sprintf("cannot read: %v", err)}}
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Size() > yamlsrc.MaxFileSize {
-		return nil, diag.List{{Path: p, Line: 1, Col: 1, Rule: yamlsrc.RuleSize,
-			Message: fmt.Sprintf("file is %d bytes, larger than the limit of %d bytes", st.Size(), yamlsrc.MaxFileSize)}}
+	size := int64(512)
+	if st, err := f.Stat(); err == nil {
+		if st.Size() > yamlsrc.MaxFileSize {
+			return nil, diag.List{{Path: p, Line: 1, Col: 1, Rule: yamlsrc.RuleSize,
+				Message: fmt.Sprintf("file is %d bytes, larger than the limit of %d bytes", st.Size(), yamlsrc.MaxFileSize)}}
+		}
+		size = st.Size()
 	}
 	// Read one byte past the limit so a file that grows while being read is
-	// still caught without reading all of it.
-	buf, err := io.ReadAll(io.LimitReader(f, yamlsrc.MaxFileSize+1))
+	// still caught without reading all of it; sized to the file, so reading
+	// it takes one allocation.
+	var b bytes.Buffer
+	b.Grow(int(size) + 1)
+	_, err = b.ReadFrom(io.LimitReader(f, yamlsrc.MaxFileSize+1))
+	buf := b.Bytes()
 	if err != nil {
 		return nil, diag.List{{Path: p, Rule: RuleFile, Message: fmt.Sprintf("cannot read: %v", err)}}
 	}

@@ -22,6 +22,8 @@ import (
 )
 
 // Writer receives rendered files by site path ("pledges/x/index.html").
+// Without a memo, pages are rendered into reused buffers: a writer that
+// keeps data past the call must copy it.
 type Writer interface {
 	WriteFile(name string, data []byte) error
 }
@@ -140,8 +142,13 @@ func (r *Renderer) Render(jobs []Job, w Writer) error {
 				buf.Reset()
 				err := r.execute(&buf, j.Page)
 				if err == nil {
-					data := bytes.Clone(buf.Bytes())
-					r.memo.putPage(j.Path, key, keyed, data)
+					// Writers do not keep what they are given, but the
+					// memo does: only its pages need a copy of their own.
+					data := buf.Bytes()
+					if r.memo != nil {
+						data = bytes.Clone(data)
+						r.memo.putPage(j.Path, key, keyed, data)
+					}
 					err = w.WriteFile(j.Path, data)
 				}
 				if err != nil {

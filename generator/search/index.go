@@ -21,6 +21,7 @@
 package search
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -30,6 +31,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"pledgesite/generator/record"
@@ -602,20 +604,38 @@ func taxonomyByField(s *site.Site, field string) *site.Taxonomy {
 	return nil
 }
 
-// excerpt cuts text to about max bytes at a word boundary.
+// excerpt cuts text to about max bytes at a word boundary, with runs of
+// white space made single spaces.
 func excerpt(text string, max int) string {
-	text = strings.Join(strings.Fields(text), " ")
-	if len(text) <= max {
-		return text
+	b := make([]byte, 0, min(len(text), max+8))
+	space := false
+	for i := 0; i < len(text) && len(b) <= max; {
+		r, size := rune(text[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(text[i:])
+		}
+		if unicode.IsSpace(r) {
+			space = len(b) > 0
+		} else {
+			if space {
+				b = append(b, ' ')
+				space = false
+			}
+			b = append(b, text[i:i+size]...)
+		}
+		i += size
 	}
-	cut := strings.LastIndexByte(text[:max], ' ')
+	if len(b) <= max {
+		return string(b)
+	}
+	cut := bytes.LastIndexByte(b[:max], ' ')
 	if cut < max/2 {
 		cut = max
 	}
-	for cut > 0 && text[cut]&0xC0 == 0x80 {
+	for cut > 0 && b[cut]&0xC0 == 0x80 {
 		cut--
 	}
-	return text[:cut] + " …"
+	return string(b[:cut]) + " …"
 }
 
 // parallel calls fn for 0..n-1 on all cores; worker w takes the indexes

@@ -247,3 +247,34 @@ func ints(v []int) string {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestExcerpt checks excerpt against what it replaced: the words of the
+// text joined by single spaces, cut at a word boundary.
+func TestExcerpt(t *testing.T) {
+	reference := func(text string, max int) string {
+		text = strings.Join(strings.Fields(text), " ")
+		if len(text) <= max {
+			return text
+		}
+		cut := strings.LastIndexByte(text[:max], ' ')
+		if cut < max/2 {
+			cut = max
+		}
+		for cut > 0 && text[cut]&0xC0 == 0x80 {
+			cut--
+		}
+		return text[:cut] + " …"
+	}
+	texts := []string{
+		"", "   ", "one", "  leading and trailing  ", "tabs\tand\nnew\r\nlines",
+		"no\u00a0break\u2028separator\u3000ideographic", "Türkiye Côte d’Ivoire São Tomé",
+		strings.Repeat("word ", 40), strings.Repeat("é", 30), "averyveryverylongwordwithoutanyspaceatall and more",
+	}
+	for _, text := range texts {
+		for _, max := range []int{0, 1, 5, 12, 20, 60, 1200} {
+			if got, want := excerpt(text, max), reference(text, max); got != want {
+				t.Errorf("excerpt(%q, %d) = %q, want %q", text, max, got, want)
+			}
+		}
+	}
+}
