@@ -19,6 +19,8 @@ import (
 // edits at once) and checks that every cached build equals a fresh one
 // byte for byte.
 func TestCacheUpdateEqualsFullBuild(t *testing.T) {
+	defer func(n int) { mergeChunk = n }(mergeChunk)
+	mergeChunk = 64 // fresh builds merge in several chunks
 	recs := synthRecords(t, 300)
 	set := &content.Set{}
 	for _, m := range benchMeasures {

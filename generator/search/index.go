@@ -176,31 +176,57 @@ func (c *Cache) prune() {
 // Build indexes every record of s. rel turns a site path into the URL the
 // client links to; text gives a description's plain text. cache may be nil.
 func Build(s *site.Site, rel func(string) string, text TextFunc, cache *Cache) (*Index, error) {
-	docs, err := documents(s.Records, rel, text, cache)
+	tokenizers := make([]tokenizer, runtime.GOMAXPROCS(0))
+	if cache == nil {
+		// A one-off build merges a chunk of documents before it tokenizes
+		// the next, so the terms of all documents are never held at once:
+		// at 100,000 records they would take most of a gigabyte.
+		recs := s.Records
+		st := newState(recs)
+		for lo := 0; lo < len(recs); lo += mergeChunk {
+			docs, err := documents(recs[lo:min(lo+mergeChunk, len(recs))], rel, text, nil, tokenizers)
+			if err != nil {
+				return nil, err
+			}
+			for i, d := range docs {
+				st.add(lo+i, d)
+				d.terms = [tiers][]string{}
+			}
+			st.docs = append(st.docs, docs...)
+		}
+		st.finish()
+		return st.index(s)
+	}
+	docs, err := documents(s.Records, rel, text, cache, tokenizers)
 	if err != nil {
 		return nil, err
 	}
 	cache.prune()
-	var st *state
-	if cache != nil && cache.last.sameOrder(s.Records) {
-		st = cache.last
+	st := cache.last
+	if st.sameOrder(s.Records) {
 		st.update(docs)
 	} else {
-		st = newState(s.Records, docs)
+		st = newState(s.Records)
+		for i, d := range docs {
+			st.add(i, d)
+		}
+		st.docs = docs
+		st.finish()
 	}
-	if cache != nil {
-		cache.last = st
-	}
+	cache.last = st
 	return st.index(s)
 }
 
+// mergeChunk is how many documents a one-off build tokenizes at a time (a
+// variable for tests).
+var mergeChunk = 2048
+
 // documents tokenizes the records on all cores and encodes their
 // fragments, or takes both from the cache.
-func documents(recs []*record.Pledge, rel func(string) string, text TextFunc, cache *Cache) ([]*doc, error) {
+func documents(recs []*record.Pledge, rel func(string) string, text TextFunc, cache *Cache, tokenizers []tokenizer) ([]*doc, error) {
 	docs := make([]*doc, len(recs))
 	errs := make([]error, len(recs))
 	base := rel("/")
-	tokenizers := make([]tokenizer, runtime.GOMAXPROCS(0))
 	parallel(len(recs), func(i int) {
 		p := recs[i]
 		if d, ok := cache.get(base, docKey{p.ID, p.Sum}); ok {
@@ -262,26 +288,33 @@ type shardFile struct {
 	sum         [32]byte
 }
 
-// newState merges the documents' terms in document order, so postings
-// come out sorted, and encodes every term and shard.
-func newState(recs []*record.Pledge, docs []*doc) *state {
-	n := len(docs)
-	st := &state{ids: make([]string, n), docs: docs, postings: map[string]*[tiers][]int{}}
+// newState starts the state of recs' documents, which add then merges in
+// document order, so postings come out sorted, and finish encodes.
+func newState(recs []*record.Pledge) *state {
+	st := &state{ids: make([]string, len(recs)), postings: map[string]*[tiers][]int{}}
 	for i, p := range recs {
 		st.ids[i] = p.ID
 	}
-	for i, d := range docs {
-		for tier, words := range d.terms {
-			for _, t := range words {
-				p := st.postings[t]
-				if p == nil {
-					p = &[tiers][]int{}
-					st.postings[t] = p
-				}
-				p[tier] = append(p[tier], i)
+	return st
+}
+
+// add merges document i, the next in order.
+func (st *state) add(i int, d *doc) {
+	for tier, words := range d.terms {
+		for _, t := range words {
+			p := st.postings[t]
+			if p == nil {
+				p = &[tiers][]int{}
+				st.postings[t] = p
 			}
+			p[tier] = append(p[tier], i)
 		}
 	}
+}
+
+// finish sorts the terms and encodes every term and shard.
+func (st *state) finish() {
+	n := len(st.ids)
 	st.terms = make([]string, 0, len(st.postings))
 	for t := range st.postings {
 		st.terms = append(st.terms, t)
@@ -292,7 +325,6 @@ func newState(recs []*record.Pledge, docs []*doc) *state {
 		st.encoded[t] = encodeTerm(t, st.postings[t], n)
 	}
 	st.shards = st.encodeShards(nil, nil)
-	return st
 }
 
 // sameOrder tells whether recs are the documents of st in the same order,
