@@ -79,7 +79,7 @@ func load(fsys fs.FS, baseURL string, cache *record.Cache) (*Sources, diag.List)
 	recs, rerrs := record.Load(fsys, cache)
 	errs = append(errs, cerrs...)
 	errs = append(errs, rerrs...)
-	errs = append(errs, record.CheckRefs(recs, set.MeasureTitles())...)
+	errs = append(errs, cache.CheckRefs(recs, set.MeasureTitles())...)
 	if cfg.Featured != "" {
 		found := false
 		for _, p := range recs {

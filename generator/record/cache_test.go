@@ -67,3 +67,33 @@ func TestCache(t *testing.T) {
 	fsys["pledges/ngo-a.yaml"] = &fstest.MapFile{Data: edited, ModTime: day.Add(3 * time.Hour)}
 	title("ngo-a: Edited title") // untrusted again: its time is checked
 }
+
+// TestCacheCheckRefs checks that remembering a clean check never hides a
+// wrong reference: edits that keep the references are answered from the
+// cache, and edits to references, ids or the measures are checked again.
+func TestCacheCheckRefs(t *testing.T) {
+	msp := &Pledge{Path: "pledges/msp.yaml", ID: "msp", Kind: KindMultistakeholder}
+	a := &Pledge{Path: "pledges/ngo-a.yaml", ID: "ngo-a", Kind: "pledge", ContributesTo: []string{"msp"}, Measures: []string{"a1"}}
+	b := &Pledge{Path: "pledges/ngo-b.yaml", ID: "ngo-b", Kind: "pledge", Matches: []string{"ngo-a"}}
+	measures := map[string]string{"a1": "Screening"}
+	cache := NewCache()
+	check := func(recs []*Pledge, measures map[string]string, want int) {
+		t.Helper()
+		if got := cache.CheckRefs(recs, measures); len(got) != want {
+			t.Errorf("%d problems, want %d: %v", len(got), want, got)
+		}
+	}
+	check([]*Pledge{msp, a, b}, measures, 0)
+	a2 := *a
+	a2.Title = "Edited"
+	check([]*Pledge{msp, &a2, b}, measures, 0)
+	b2 := *b
+	b2.Matches = []string{"no-such-pledge"}
+	check([]*Pledge{msp, &a2, &b2}, measures, 1)
+	check([]*Pledge{msp, &a2, &b2}, measures, 1) // still wrong: not remembered as clean
+	check([]*Pledge{msp, &a2, b}, measures, 0)
+	check([]*Pledge{msp, &a2, b}, map[string]string{"b1": "Other"}, 1)
+	a3 := a2
+	a3.ID = "ngo-b"
+	check([]*Pledge{msp, &a3, b}, measures, 2) // a duplicate id, and no ngo-a left to match
+}

@@ -216,42 +216,7 @@ func valuesOf(key string, p *record.Pledge) []string {
 	return nil
 }
 
-// Figures are the headline numbers on the home page.
-type Figures struct {
-	Pledges       int
-	Contributions int
-	Countries     int
-	Entities      int
-	Fulfilled     int
-}
-
-func (r *Renderer) figures() Figures {
-	var f Figures
-	// Sized up front: growing a set of 10,000 names was most of the cost.
-	countries := map[string]bool{}
-	entities := make(map[string]bool, len(r.site.Records))
-	for _, p := range r.site.Records {
-		if p.IsMultistakeholder() {
-			continue
-		}
-		f.Pledges++
-		if p.IsContribution() {
-			f.Contributions++
-		}
-		if p.Status == "fulfilled" {
-			f.Fulfilled++
-		}
-		for _, c := range p.Countries {
-			countries[c] = true
-		}
-		entities[p.Entity.Name] = true
-		for _, e := range p.Partners {
-			entities[e.Name] = true
-		}
-	}
-	f.Countries, f.Entities = len(countries), len(entities)
-	return f
-}
+func (r *Renderer) figures() site.Figures { return r.site.Figures() }
 
 // historyURL links to the history of a source file in the repository.
 func (r *Renderer) historyURL(path string) string {

@@ -41,6 +41,55 @@ type Site struct {
 	Taxonomies []*Taxonomy
 
 	in []*record.Pledge // the records as New was given them, for Update
+
+	figuresMu sync.Mutex
+	figures   *Figures // made on first use; Update keeps them when it can
+}
+
+// Figures are the headline numbers on the home page.
+type Figures struct {
+	Pledges       int
+	Contributions int
+	Countries     int
+	Entities      int
+	Fulfilled     int
+}
+
+// Figures counts the pledges (multistakeholder pledges aside), the
+// contributions among them, the fulfilled ones, and the distinct countries
+// and entities (makers and partners) they name.
+func (s *Site) Figures() Figures {
+	s.figuresMu.Lock()
+	defer s.figuresMu.Unlock()
+	if s.figures != nil {
+		return *s.figures
+	}
+	var f Figures
+	countries := map[string]bool{}
+	// Sized up front: growing a set of 10,000 names was most of the cost.
+	entities := make(map[string]bool, len(s.Records))
+	for _, p := range s.Records {
+		if p.IsMultistakeholder() {
+			continue
+		}
+		f.Pledges++
+		if p.IsContribution() {
+			f.Contributions++
+		}
+		if p.Status == "fulfilled" {
+			f.Fulfilled++
+		}
+		for _, c := range p.Countries {
+			countries[c] = true
+		}
+		entities[p.Entity.Name] = true
+		for _, e := range p.Partners {
+			entities[e.Name] = true
+		}
+	}
+	f.Countries, f.Entities = len(countries), len(entities)
+	s.figures = &f
+	return f
 }
 
 // New builds the model. The inputs must have passed validation: New does

@@ -31,6 +31,11 @@ func Update(prev *Site, cfg config.Site, set *content.Set, recs []*record.Pledge
 	}
 	s := prev
 	for _, i := range changed {
+		// The figures count distinct entity names; nothing else they count
+		// can change without changing the record's shape.
+		if old := s.in[i]; !sameNames(old, recs[i]) {
+			s.figures = nil
+		}
 		s.replace(s.in[i], recs[i])
 	}
 	s.in, s.Content = recs, set
@@ -50,6 +55,12 @@ func sameMeasures(a, b []*content.Page) bool {
 // valueDefs are the taxonomies' value functions, which do not depend on
 // the measures or multistakeholder pledges.
 var valueDefs = sync.OnceValue(func() []taxonomyDef { return definitions(nil, nil) })
+
+// sameNames tells whether two records name the same entities.
+func sameNames(a, b *record.Pledge) bool {
+	return a.Entity.Name == b.Entity.Name &&
+		slices.EqualFunc(a.Partners, b.Partners, func(x, y record.Entity) bool { return x.Name == y.Name })
+}
 
 // sameShape tells whether the model would place b where it placed a.
 func sameShape(a, b *record.Pledge) bool {

@@ -49,6 +49,9 @@ func TestUpdateEqualsNew(t *testing.T) {
 			r = edit(r, 2, func(p *record.Pledge) { p.Summary = "Changed" })
 			return edit(r, 3, func(p *record.Pledge) { p.Description = "Changed" })
 		}, true},
+		{"entity renamed", func(r []*record.Pledge) []*record.Pledge {
+			return edit(r, 3, func(p *record.Pledge) { p.Entity.Name = "Harbour" }) // as ngo-a's
+		}, true},
 		{"multistakeholder summary", func(r []*record.Pledge) []*record.Pledge {
 			return edit(r, 0, func(p *record.Pledge) { p.Summary = "Changed" })
 		}, true},
@@ -74,12 +77,16 @@ func TestUpdateEqualsNew(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			prev := New(cfg, set, testRecords())
+			prev.Figures() // made before the edit, kept only if still right
 			recs := tc.edit(prev.in)
 			got := Update(prev, cfg, set, recs)
 			if patched := got == prev; patched != tc.patched {
 				t.Errorf("patched = %v, want %v", patched, tc.patched)
 			}
 			want := New(cfg, set, recs)
+			if g, w := got.Figures(), want.Figures(); g != w {
+				t.Errorf("figures %+v, want %+v", g, w)
+			}
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("Update differs from New")
 			}
