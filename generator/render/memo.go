@@ -19,11 +19,11 @@ import (
 // few others are always rendered. A nil Memo caches nothing.
 type Memo struct {
 	mu    sync.Mutex
-	pages map[string]*memoPage  // by site path
-	parts map[partKey]*memoPart // cards, rows, descriptions, guidance bodies
-	build uint64                // the current build's number
-	used  int                   // pages the current build used
-	added int                   // parts added since the last sweep
+	pages map[string]*memoPage      // by site path
+	parts map[partKey]template.HTML // cards, rows, descriptions, guidance bodies
+	build uint64                    // the current build's number
+	used  int                       // pages the current build used
+	added int                       // parts added since the last sweep
 }
 
 // partKey names a rendered part of a record: which part, in which context
@@ -43,10 +43,6 @@ const (
 	partBody // a guidance page's Markdown body
 )
 
-type memoPart struct {
-	html template.HTML
-}
-
 // memoPage remembers the last build that used it, for Prune.
 type memoPage struct {
 	key   [2]uint64
@@ -58,7 +54,7 @@ var memoSeed, memoSeed2 = maphash.MakeSeed(), maphash.MakeSeed()
 
 // NewMemo returns an empty memo.
 func NewMemo() *Memo {
-	return &Memo{pages: map[string]*memoPage{}, parts: map[partKey]*memoPart{}, build: 1}
+	return &Memo{pages: map[string]*memoPage{}, parts: map[partKey]template.HTML{}, build: 1}
 }
 
 // use marks a page used by the current build; m.mu is held.
@@ -104,11 +100,8 @@ func (m *Memo) part(key partKey) (template.HTML, bool) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	e := m.parts[key]
-	if e == nil {
-		return "", false
-	}
-	return e.html, true
+	h, ok := m.parts[key]
+	return h, ok
 }
 
 func (m *Memo) putPart(key partKey, html template.HTML) {
@@ -117,10 +110,10 @@ func (m *Memo) putPart(key partKey, html template.HTML) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.parts[key] == nil {
+	if _, ok := m.parts[key]; !ok {
 		m.added++
 	}
-	m.parts[key] = &memoPart{html: html}
+	m.parts[key] = html
 }
 
 // Prune ends a build. It forgets the pages the build did not make and the
