@@ -119,6 +119,9 @@ func (c *Cache) Prune(s *site.Site) {
 // line of the published diff. Each object is encoded on its own so that a
 // cache can keep it.
 func PledgesJSON(s *site.Site, url URLFunc, cache *Cache) ([]byte, error) {
+	if cache == nil {
+		return pledgesJSON(s, url)
+	}
 	cache.lock()
 	defer cache.unlock()
 	base := url("/")
@@ -152,6 +155,44 @@ func PledgesJSON(s *site.Site, url URLFunc, cache *Cache) ([]byte, error) {
 		buf = append(buf, '\n')
 	}
 	return append(buf, "]\n"...), nil
+}
+
+// pledgesJSON is PledgesJSON without a cache: each object is encoded into
+// the file as it goes, instead of all objects being held and then joined,
+// which at 100,000 records doubled hundreds of megabytes.
+func pledgesJSON(s *site.Site, url URLFunc) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.Grow(estimate(s))
+	enc := json.NewEncoder(&buf) // escapes HTML, as json.Marshal does
+	buf.WriteByte('[')
+	for i, p := range s.Records {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.WriteByte('\n')
+		err := enc.Encode(Pledge{Pledge: p, Regions: site.Regions(p), IsContribution: p.IsContribution(),
+			URL: url("/pledges/" + p.ID + "/"), Source: p.Path})
+		if err != nil {
+			return nil, err
+		}
+		buf.Truncate(buf.Len() - 1) // the encoder's newline
+	}
+	if len(s.Records) > 0 {
+		buf.WriteByte('\n')
+	}
+	buf.WriteString("]\n")
+	return buf.Bytes(), nil
+}
+
+// estimate is about the size of a record's data, its free text and a
+// kilobyte for the rest, so that a file of every record is written into a
+// buffer that seldom grows.
+func estimate(s *site.Site) int {
+	n := 64
+	for _, p := range s.Records {
+		n += len(p.Title) + len(p.Summary) + len(p.Description) + 1024
+	}
+	return n
 }
 
 // MeasuresJSON returns the measures in guidance order.
@@ -226,6 +267,9 @@ var csvColumns = []struct {
 // PledgesCSV returns one row per record, newest first. Cells that a
 // spreadsheet would run as a formula are prefixed with an apostrophe.
 func PledgesCSV(s *site.Site, url URLFunc, cache *Cache) ([]byte, error) {
+	if cache == nil {
+		return pledgesCSV(s, url)
+	}
 	cache.lock()
 	defer cache.unlock()
 	base := url("/")
@@ -269,6 +313,33 @@ func PledgesCSV(s *site.Site, url URLFunc, cache *Cache) ([]byte, error) {
 		out = append(out, line...)
 	}
 	return out, nil
+}
+
+// pledgesCSV is PledgesCSV without a cache, writing each row into the file
+// as it goes.
+func pledgesCSV(s *site.Site, url URLFunc) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.Grow(estimate(s))
+	w := csv.NewWriter(&buf)
+	row := make([]string, 0, len(csvColumns)+1)
+	for _, c := range csvColumns {
+		row = append(row, c.name)
+	}
+	if err := w.Write(append(row, "url")); err != nil {
+		return nil, err
+	}
+	row = row[:len(csvColumns)+1]
+	for _, p := range s.Records {
+		for i, c := range csvColumns {
+			row[i] = defuse(c.value(p))
+		}
+		row[len(csvColumns)] = url("/pledges/" + p.ID + "/")
+		if err := w.Write(row); err != nil {
+			return nil, err
+		}
+	}
+	w.Flush()
+	return buf.Bytes(), w.Error()
 }
 
 // defuse keeps contributor text from being run as a spreadsheet formula.

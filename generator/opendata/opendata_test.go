@@ -1,0 +1,53 @@
+package opendata
+
+import (
+	"bytes"
+	"testing"
+
+	"pledgesite/generator/config"
+	"pledgesite/generator/content"
+	"pledgesite/generator/record"
+	"pledgesite/generator/site"
+)
+
+// TestCacheGivesTheSameFiles checks that the cached path (the preview
+// server's, which keeps each record's object and row) and the direct path
+// (a one-off build's, which writes them as it goes) make the same files,
+// from a fresh cache and from a warm one.
+func TestCacheGivesTheSameFiles(t *testing.T) {
+	recs := []*record.Pledge{
+		{Path: "pledges/msp.yaml", ID: "msp", Kind: record.KindMultistakeholder, Title: "Protection", Date: "2023-12-13",
+			Entity: record.Entity{Name: "Rapporteur", Type: "un-entity"}, Sum: [2]uint64{1, 1}},
+		{Path: "pledges/ngo-a.yaml", ID: "ngo-a", Kind: "pledge", Title: `<script>alert("x")</script> & "aid"`, Summary: "=SUM(A1)",
+			Description: "Line one\n\n- item, with a comma\n", Date: "2024-01-02", Status: "in-progress",
+			Entity: record.Entity{Name: "Harbour, \"Light\"", Type: "ngo-national"}, Countries: []string{"KEN", "UGA"},
+			ContributesTo: []string{"msp"}, Financial: &record.Financial{Amount: 2500.5, Currency: "USD"}, Sum: [2]uint64{2, 2}},
+		{Path: "pledges/ngo-b.yaml", ID: "ngo-b", Kind: "pledge", Title: "Legal aid", Date: "2022-05-01",
+			Entity: record.Entity{Name: "Jacaranda", Type: "ngo-international"}, Matches: []string{"ngo-a"}, Sum: [2]uint64{3, 3}},
+	}
+	s := site.New(config.Site{Title: "T", BaseURL: "https://example.org/"}, &content.Set{}, recs)
+	url := func(p string) string { return "https://example.org" + p }
+	cache := NewCache()
+	for _, f := range []struct {
+		name string
+		make func(*Cache) ([]byte, error)
+	}{
+		{"pledges.json", func(c *Cache) ([]byte, error) { return PledgesJSON(s, url, c) }},
+		{"pledges.csv", func(c *Cache) ([]byte, error) { return PledgesCSV(s, url, c) }},
+		{"ids.json", func(c *Cache) ([]byte, error) { return IDs(s, c) }},
+	} {
+		want, err := f.make(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, when := range []string{"fresh", "warm"} {
+			got, err := f.make(cache)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s from a %s cache differs:\n%s\nwant\n%s", f.name, when, got, want)
+			}
+		}
+	}
+}
