@@ -275,11 +275,7 @@ func PledgesCSV(s *site.Site, url URLFunc, cache *Cache) ([]byte, error) {
 	base := url("/")
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
-	header := make([]string, 0, len(csvColumns)+1)
-	for _, c := range csvColumns {
-		header = append(header, c.name)
-	}
-	if err := w.Write(append(header, "url")); err != nil {
+	if err := w.Write(csvHeader()); err != nil {
 		return nil, err
 	}
 	w.Flush()
@@ -289,10 +285,7 @@ func PledgesCSV(s *site.Site, url URLFunc, cache *Cache) ([]byte, error) {
 	for i, p := range s.Records {
 		e := cache.entry(p, base)
 		if e.csv == nil {
-			for i, c := range csvColumns {
-				row[i] = defuse(c.value(p))
-			}
-			row[len(csvColumns)] = url("/pledges/" + p.ID + "/")
+			csvRow(row, p, url)
 			start := buf.Len()
 			if err := w.Write(row); err != nil {
 				return nil, err
@@ -321,25 +314,35 @@ func pledgesCSV(s *site.Site, url URLFunc) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.Grow(estimate(s))
 	w := csv.NewWriter(&buf)
-	row := make([]string, 0, len(csvColumns)+1)
-	for _, c := range csvColumns {
-		row = append(row, c.name)
-	}
-	if err := w.Write(append(row, "url")); err != nil {
+	if err := w.Write(csvHeader()); err != nil {
 		return nil, err
 	}
-	row = row[:len(csvColumns)+1]
+	row := make([]string, len(csvColumns)+1)
 	for _, p := range s.Records {
-		for i, c := range csvColumns {
-			row[i] = defuse(c.value(p))
-		}
-		row[len(csvColumns)] = url("/pledges/" + p.ID + "/")
+		csvRow(row, p, url)
 		if err := w.Write(row); err != nil {
 			return nil, err
 		}
 	}
 	w.Flush()
 	return buf.Bytes(), w.Error()
+}
+
+// csvHeader names the columns: the record fields, then the page's URL.
+func csvHeader() []string {
+	header := make([]string, 0, len(csvColumns)+1)
+	for _, c := range csvColumns {
+		header = append(header, c.name)
+	}
+	return append(header, "url")
+}
+
+// csvRow fills row with a record's cells.
+func csvRow(row []string, p *record.Pledge, url URLFunc) {
+	for i, c := range csvColumns {
+		row[i] = defuse(c.value(p))
+	}
+	row[len(csvColumns)] = url("/pledges/" + p.ID + "/")
 }
 
 // defuse keeps contributor text from being run as a spreadsheet formula.
