@@ -117,16 +117,16 @@ func (c *Cache) Prune(s *site.Site) {
 // PledgesJSON returns every record, newest first, as a JSON array with one
 // record per line: compact to download, and a changed record changes one
 // line of the published diff. Each object is encoded on its own so that a
-// cache can keep it.
+// cache can keep it, and appended to the file as it is made or found: the
+// objects are never all held beside the file.
 func PledgesJSON(s *site.Site, url URLFunc, cache *Cache) ([]byte, error) {
-	if cache == nil {
-		return pledgesJSON(s, url)
-	}
 	cache.lock()
 	defer cache.unlock()
 	base := url("/")
-	objs := make([][]byte, len(s.Records))
-	size := 4
+	// Sized up front: at 10,000 records the file is tens of megabytes,
+	// and growing a buffer to that copies it several times.
+	buf := make([]byte, 0, estimate(s))
+	buf = append(buf, '[')
 	for i, p := range s.Records {
 		e := cache.entry(p, base)
 		if e.json == nil {
@@ -137,51 +137,16 @@ func PledgesJSON(s *site.Site, url URLFunc, cache *Cache) ([]byte, error) {
 				return nil, err
 			}
 		}
-		objs[i] = e.json
-		size += len(e.json) + 2
-	}
-	// Sized up front: at 10,000 records the file is tens of megabytes,
-	// and growing a buffer to that copies it several times.
-	buf := make([]byte, 0, size)
-	buf = append(buf, '[')
-	for i, obj := range objs {
 		if i > 0 {
 			buf = append(buf, ',')
 		}
 		buf = append(buf, '\n')
-		buf = append(buf, obj...)
+		buf = append(buf, e.json...)
 	}
-	if len(objs) > 0 {
+	if len(s.Records) > 0 {
 		buf = append(buf, '\n')
 	}
 	return append(buf, "]\n"...), nil
-}
-
-// pledgesJSON is PledgesJSON without a cache: each object is encoded into
-// the file as it goes, instead of all objects being held and then joined,
-// which at 100,000 records doubled hundreds of megabytes.
-func pledgesJSON(s *site.Site, url URLFunc) ([]byte, error) {
-	var buf bytes.Buffer
-	buf.Grow(estimate(s))
-	enc := json.NewEncoder(&buf) // escapes HTML, as json.Marshal does
-	buf.WriteByte('[')
-	for i, p := range s.Records {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		buf.WriteByte('\n')
-		err := enc.Encode(Pledge{Pledge: p, Regions: site.Regions(p), IsContribution: p.IsContribution(),
-			URL: url("/pledges/" + p.ID + "/"), Source: p.Path})
-		if err != nil {
-			return nil, err
-		}
-		buf.Truncate(buf.Len() - 1) // the encoder's newline
-	}
-	if len(s.Records) > 0 {
-		buf.WriteByte('\n')
-	}
-	buf.WriteString("]\n")
-	return buf.Bytes(), nil
 }
 
 // estimate is about the size of a record's data, its free text and a
@@ -265,67 +230,41 @@ var csvColumns = []struct {
 }
 
 // PledgesCSV returns one row per record, newest first. Cells that a
-// spreadsheet would run as a formula are prefixed with an apostrophe.
+// spreadsheet would run as a formula are prefixed with an apostrophe. Rows
+// are written into the file as they are made or found in the cache.
 func PledgesCSV(s *site.Site, url URLFunc, cache *Cache) ([]byte, error) {
-	if cache == nil {
-		return pledgesCSV(s, url)
-	}
 	cache.lock()
 	defer cache.unlock()
 	base := url("/")
-	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
-	if err := w.Write(csvHeader()); err != nil {
-		return nil, err
-	}
-	w.Flush()
-	lines := make([][]byte, len(s.Records))
-	size := buf.Len()
-	row := make([]string, len(csvColumns)+1)
-	for i, p := range s.Records {
-		e := cache.entry(p, base)
-		if e.csv == nil {
-			csvRow(row, p, url)
-			start := buf.Len()
-			if err := w.Write(row); err != nil {
-				return nil, err
-			}
-			w.Flush()
-			if err := w.Error(); err != nil {
-				return nil, err
-			}
-			e.csv = bytes.Clone(buf.Bytes()[start:])
-			buf.Truncate(start)
-		}
-		lines[i] = e.csv
-		size += len(e.csv)
-	}
-	out := make([]byte, 0, size)
-	out = append(out, buf.Bytes()...)
-	for _, line := range lines {
-		out = append(out, line...)
-	}
-	return out, nil
-}
-
-// pledgesCSV is PledgesCSV without a cache, writing each row into the file
-// as it goes.
-func pledgesCSV(s *site.Site, url URLFunc) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.Grow(estimate(s))
 	w := csv.NewWriter(&buf)
 	if err := w.Write(csvHeader()); err != nil {
 		return nil, err
 	}
+	w.Flush()
 	row := make([]string, len(csvColumns)+1)
 	for _, p := range s.Records {
+		e := cache.entry(p, base)
+		if e.csv != nil {
+			buf.Write(e.csv)
+			continue
+		}
 		csvRow(row, p, url)
+		start := buf.Len()
 		if err := w.Write(row); err != nil {
 			return nil, err
 		}
+		// Flushed row by row, so a cached row can follow in buf.
+		w.Flush()
+		if err := w.Error(); err != nil {
+			return nil, err
+		}
+		if cache != nil {
+			e.csv = bytes.Clone(buf.Bytes()[start:])
+		}
 	}
-	w.Flush()
-	return buf.Bytes(), w.Error()
+	return buf.Bytes(), nil
 }
 
 // csvHeader names the columns: the record fields, then the page's URL.
