@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"pledgesite/generator/config"
 	"pledgesite/generator/feeds"
@@ -260,29 +259,9 @@ title: "All pledges"
 	if err := os.WriteFile(filepath.Join(to, "_index.md"), []byte(sections), 0o644); err != nil {
 		return err
 	}
-	var (
-		wg       sync.WaitGroup
-		mu       sync.Mutex
-		firstErr error
-	)
-	workers := runtime.GOMAXPROCS(0)
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < len(names); i += workers {
-				err := hugoPage(filepath.Join(from, names[i]), to)
-				if err != nil {
-					mu.Lock()
-					firstErr = cmpErr(firstErr, err)
-					mu.Unlock()
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	return firstErr
+	return striped(len(names), runtime.GOMAXPROCS(0), func(i int) error {
+		return hugoPage(filepath.Join(from, names[i]), to)
+	})
 }
 
 func hugoPage(file, to string) error {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -128,32 +129,14 @@ func ioFloor(dir string, files []fileEntry, workers int) (Sample, error) {
 	var before, after syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &before)
 	start := time.Now()
-	var (
-		wg       sync.WaitGroup
-		mu       sync.Mutex
-		firstErr error
-	)
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < len(files); i += workers {
-				f := files[i]
-				p := filepath.Join(dir, f.rel)
-				err := os.MkdirAll(filepath.Dir(p), 0o755)
-				if err == nil {
-					err = os.WriteFile(p, buf[:f.size], 0o644)
-				}
-				if err != nil {
-					mu.Lock()
-					firstErr = cmpErr(firstErr, err)
-					mu.Unlock()
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	firstErr := striped(len(files), workers, func(i int) error {
+		f := files[i]
+		p := filepath.Join(dir, f.rel)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(p, buf[:f.size], 0o644)
+	})
 	wall := time.Since(start)
 	syscall.Getrusage(syscall.RUSAGE_SELF, &after)
 	if firstErr != nil {
@@ -167,11 +150,29 @@ func ioFloor(dir string, files []fileEntry, workers int) (Sample, error) {
 	return s, nil
 }
 
-func cmpErr(a, b error) error {
-	if a != nil {
-		return a
+// striped calls fn for 0..n-1 on that many goroutines, worker w taking
+// the indexes i with i%workers == w, and returns the first error; a worker
+// stops at its error.
+func striped(n, workers int, fn func(i int) error) error {
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		first error
+	)
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < n; i += workers {
+				if err := fn(i); err != nil {
+					mu.Lock()
+					first = cmp.Or(first, err)
+					mu.Unlock()
+					return
+				}
+			}
+		})
 	}
-	return b
+	wg.Wait()
+	return first
 }
 
 // median takes each figure's median over the runs separately (phases by
