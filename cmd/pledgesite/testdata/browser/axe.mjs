@@ -5,17 +5,13 @@
 // Usage: node axe.mjs BASE_URL PATH...
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
+import { launchChromium } from './chromium.mjs';
 
 const require = createRequire(import.meta.url);
-const { chromium } = require('playwright-core');
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 const [base, ...paths] = process.argv.slice(2);
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 const results = {};
 try {
   for (const viewport of [{ width: 1280, height: 900 }, { width: 375, height: 740 }]) {

@@ -24,11 +24,9 @@
 // Usage: node bench-search.mjs BASE_URL PLAN.json
 // PLAN.json: {"words": [...], "latencyWords": [...], "typeDelay": ms,
 // "facets": ["?...", ...], "pagefind": "blank.html" or ""}
-import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
+import { launchChromium } from './chromium.mjs';
 
-const require = createRequire(import.meta.url);
-const { chromium } = require('playwright-core');
 
 const [base, planFile] = process.argv.slice(2);
 if (!base || !planFile) {
@@ -38,11 +36,7 @@ if (!base || !planFile) {
 const plan = JSON.parse(readFileSync(planFile, 'utf8'));
 const searchURL = qs => new URL('search/' + (qs || ''), base).href;
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 const report = { open: {}, latency: [], facets: {}, pagefind: {}, errors: [] };
 const pending = new WeakMap();
 const fetched = new WeakMap(); // page -> finished requests, with sizes

@@ -24,9 +24,9 @@
 // value]}; a part whose key is missing is skipped.
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
+import { launchChromium } from './chromium.mjs';
 
 const require = createRequire(import.meta.url);
-const { chromium } = require('playwright-core');
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 const [base, planFile] = process.argv.slice(2);
@@ -38,11 +38,7 @@ const plan = JSON.parse(readFileSync(planFile, 'utf8'));
 const searchURL = qs => new URL('search/' + (qs || ''), base).href;
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 
 const report = { cases: {}, history: [], reload: [], keyboard: {}, nojs: {}, axe: {}, axeResults: {}, overflow: {}, errors: [], csp: [] };
 

@@ -28,12 +28,10 @@
 // Every step records whether the page was reloaded, two ways: the number of
 // load events Playwright saw, and whether a property set on window before
 // the edit survived it.
-import { createRequire } from 'node:module';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { launchChromium } from './chromium.mjs';
 
-const require = createRequire(import.meta.url);
-const { chromium } = require('playwright-core');
 
 const STEP_TIMEOUT = 20000;
 const NEW_TITLE = 'Free legal aid for refugee survivors, edited while serving';
@@ -49,11 +47,7 @@ if (!pageURL || (!openOnly && !yamlPath)) {
   process.exit(2);
 }
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 
 const report = { errors: [], csp: [] };
 let loads = 0;      // load events of the main frame

@@ -11,9 +11,9 @@
 // Usage: node submit.mjs BASE_URL
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
+import { launchChromium } from './chromium.mjs';
 
 const require = createRequire(import.meta.url);
-const { chromium } = require('playwright-core');
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 const base = process.argv[2];
@@ -24,11 +24,7 @@ if (!base) {
 const url = new URL('submit/', base).href;
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 
 const report = { cases: {}, focus: {}, copy: {}, axe: {}, overflow: {}, csp: [], errors: [] };
 
