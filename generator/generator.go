@@ -188,6 +188,7 @@ type Builder struct {
 	memo    *render.Memo
 	index   *search.Cache
 	data    *opendata.Cache
+	cache   bool             // keep results between builds
 	model   *site.Site       // the last build's model, when caching
 	render  *render.Renderer // the last build's renderer, when caching
 	css     struct{ key, css string }
@@ -204,7 +205,7 @@ func NewBuilder(ctx context.Context, root, sassBinary string, cache bool) (*Buil
 	if err != nil {
 		return nil, err
 	}
-	b := &Builder{root: root, fsys: os.DirFS(root), sass: sass, md: markdown.New(), dates: history.Load(ctx, root)}
+	b := &Builder{root: root, fsys: os.DirFS(root), sass: sass, md: markdown.New(), dates: history.Load(ctx, root), cache: cache}
 	if cache {
 		b.records, b.memo, b.index, b.data = record.NewCache(), render.NewMemo(), search.NewCache(), opendata.NewCache()
 	}
@@ -273,7 +274,7 @@ func (p *phases) add(name string, d time.Duration) { p.list = append(p.list, Pha
 // write renders the whole site from checked sources into w.
 func (b *Builder) write(ctx context.Context, src *Sources, w *countingWriter, ph *phases) error {
 	var s *site.Site
-	if b.records != nil {
+	if b.cache {
 		s = site.Update(b.model, src.Config, src.Content, src.Records)
 		b.model = s
 	} else {
@@ -293,7 +294,7 @@ func (b *Builder) write(ctx context.Context, src *Sources, w *countingWriter, ph
 		r.Reset(s, assets)
 	} else {
 		r = render.New(s, b.md, assets, b.dates.Of, b.memo)
-		if b.memo != nil {
+		if b.cache {
 			b.render = r
 		}
 	}
