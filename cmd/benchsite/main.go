@@ -5,8 +5,8 @@
 // For each size it makes the source tree once (.bench/src-N: the shipped
 // guidance, theme and settings, the real multistakeholder record and N
 // records from generator/synth), then, --runs times: a cold
-// `pledgesite build --timings` into an emptied folder and a rebuild with
-// no source changed into the same folder. Wall time is taken around the
+// `pledgesite build --timings` into a new folder and a rebuild with no
+// source changed into the same folder. Wall time is taken around the
 // process; CPU time and peak RSS come from the rusage the kernel returns
 // for the child (wait4), the figures /usr/bin/time -v prints, so nothing
 // needs installing. It then writes the same files (paths and sizes) from
@@ -93,8 +93,9 @@ const method = "wall: around the process (or the writes, for the I/O floor); cpu
 	"children the process waited for (Dart Sass); peak_rss_kb: ru_maxrss, the largest single process; files and bytes: a walk of " +
 	"the output folder; phases: pledgesite build --timings; each median is taken per figure; written is the largest count of any run. " +
 	"I/O floor: the same relative paths and sizes written with os.MkdirAll + os.WriteFile by one goroutine (io_floor) or GOMAXPROCS " +
-	"goroutines (io_floor_parallel) into an emptied folder, after each cold build; ratios use the faster of the two. " +
-	"Every timed step starts after sync(2), so the writeback of one step is not charged to the next."
+	"goroutines (io_floor_parallel), after each cold build; ratios use the faster of the two. " +
+	"Every timed step writes into a new folder and starts after sync(2), so the writeback of one step is not charged to the next; " +
+	"outputs are removed only at the end (the file system is slow to create files for minutes after a large delete, see scratch.go)."
 
 func main() {
 	if err := run(os.Args[1:], os.Stdout); err != nil {
@@ -118,6 +119,7 @@ func run(args []string, stdout io.Writer) error {
 	tools := fs.String("tools", ".tools/bin", "folder Hugo is installed into")
 	hugoLimit := fs.Duration("hugo-limit", 15*time.Minute, "skip Hugo at a size when one build takes longer, or is predicted to from the smaller size")
 	repeatLimit := fs.Duration("repeat-limit", 4*time.Minute, "measure only once when the first run takes longer than this")
+	reuse := fs.Duration("reuse-wait", reuseWait, "after removing earlier outputs, wait this long before timing anything (see scratch.go)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -172,10 +174,14 @@ func run(args []string, stdout io.Writer) error {
 		}
 	}
 
+	sc, err := newScratch(*work, *reuse, stdout, &rep.Notes)
+	if err != nil {
+		return err
+	}
 	var prevHugo *Row
 	prevN := 0
 	for _, n := range *sizes {
-		res, err := measureSize(stdout, root, *work, bin, hugoBin, n, *runs, *seed, cfg, *hugoLimit, *repeatLimit, prevHugo, prevN)
+		res, err := measureSize(stdout, sc, root, *work, bin, hugoBin, n, *runs, *seed, cfg, *hugoLimit, *repeatLimit, prevHugo, prevN)
 		if err != nil {
 			return fmt.Errorf("%d pledges: %w", n, err)
 		}
@@ -187,6 +193,9 @@ func run(args []string, stdout io.Writer) error {
 		if err := writeReport(*out, rep); err != nil { // after every size, so a long run leaves something
 			return err
 		}
+	}
+	if err := sc.remove(); err != nil {
+		return err
 	}
 	rep.Finished = time.Now().UTC().Format(time.RFC3339)
 	rep.LoadAvgEnd = loadAvg()
@@ -209,7 +218,7 @@ func writeReport(path string, rep *Report) error {
 	return os.WriteFile(path, append(data, '\n'), 0o644)
 }
 
-func measureSize(stdout io.Writer, root, work, bin, hugoBin string, n, runs int, seed uint64, cfg config.Site,
+func measureSize(stdout io.Writer, sc *scratch, root, work, bin, hugoBin string, n, runs int, seed uint64, cfg config.Site,
 	hugoLimit, repeatLimit time.Duration, prevHugo *Row, prevN int) (*SizeResult, error) {
 	fmt.Fprintf(stdout, "\n== %s pledges ==\n", group(int64(n)))
 	t := time.Now()
@@ -225,8 +234,6 @@ func measureSize(stdout io.Writer, root, work, bin, hugoBin string, n, runs int,
 	res := &SizeResult{Pledges: n, Records: n + 1, Source: src, LoadAvgStart: loadAvg(),
 		Ratios: map[string]float64{}, MSPer1000: map[string]float64{}}
 	srcAbs, _ := filepath.Abs(src)
-	dest, _ := filepath.Abs(filepath.Join(work, "out-"+strconv.Itoa(n)))
-	build := []string{"build", "--source", srcAbs, "--dest", dest, "--timings"}
 	limit := 2 * time.Hour
 
 	// pledgesite keeps a stamp of each build in the user's cache folder
@@ -246,23 +253,27 @@ func measureSize(stdout io.Writer, root, work, bin, hugoBin string, n, runs int,
 	res.Cold = &Row{Name: "pledgesite cold"}
 	res.Rebuild = &Row{Name: "pledgesite no-change rebuild"}
 	res.FullRebuild = &Row{Name: "pledgesite rebuild, no stamp"}
-	floorDir := filepath.Join(work, "floor-"+strconv.Itoa(n))
 	workers := runtime.GOMAXPROCS(0)
 	res.Floor = &Row{Name: "I/O floor, 1 writer"}
 	res.FloorPar = &Row{Name: fmt.Sprintf("I/O floor, %d writers", workers)}
 	var files []fileEntry
+	// Room for one more output and its two floors; a guess until the
+	// first build says how big the output is.
+	need := int64(n) * 200 << 10
+	var dest string
 	build1 := func(env []string) (Sample, error) {
 		settle()
-		s, outText, err := runMeasured(root, limit, env, bin, build...)
+		s, outText, err := runMeasured(root, limit, env, bin, "build", "--source", srcAbs, "--dest", dest, "--timings")
 		if err != nil {
 			return s, err
 		}
 		return s, parseBuild(outText, &s)
 	}
 	for i := range runs {
-		if err := os.RemoveAll(dest); err != nil {
+		if err := sc.ensureSpace(need); err != nil {
 			return nil, err
 		}
+		dest, _ = filepath.Abs(sc.next(fmt.Sprintf("pledgesite-%d-run%d", n, i+1)))
 		s, err := build1(env)
 		if err != nil {
 			return nil, err
@@ -271,6 +282,7 @@ func measureSize(stdout io.Writer, root, work, bin, hugoBin string, n, runs int,
 			return nil, err
 		}
 		s.Files, s.Bytes = totals(files)
+		need = 4 * s.Bytes
 		res.Cold.Runs = append(res.Cold.Runs, s)
 		res.Cold.HTML = countHTML(files)
 
@@ -295,11 +307,8 @@ func measureSize(stdout io.Writer, root, work, bin, hugoBin string, n, runs int,
 		res.Floor.HTML, res.FloorPar.HTML = res.Cold.HTML, res.Cold.HTML
 		var fl [2]Sample
 		for j, w := range []int{1, workers} {
-			if err := os.RemoveAll(floorDir); err != nil {
-				return nil, err
-			}
 			settle()
-			if fl[j], err = ioFloor(floorDir, files, w); err != nil {
+			if fl[j], err = ioFloor(sc.next(fmt.Sprintf("floor-%d-run%d-w%d", n, i+1, w)), files, w); err != nil {
 				return nil, fmt.Errorf("I/O floor: %w", err)
 			}
 		}
@@ -316,12 +325,11 @@ func measureSize(stdout io.Writer, root, work, bin, hugoBin string, n, runs int,
 	res.Rebuild.Note, res.Rebuild.HTML = res.Cold.Note, res.Cold.HTML
 	res.FullRebuild.Note, res.FullRebuild.HTML = res.Cold.Note, res.Cold.HTML
 
-	os.RemoveAll(floorDir)
 	res.Floor.Median, res.FloorPar.Median = median(res.Floor.Runs), median(res.FloorPar.Runs)
 	fmt.Fprintf(stdout, "  I/O floor: %.2f s (1 writer), %.2f s (%d writers)\n", res.Floor.Median.WallMS/1000, res.FloorPar.Median.WallMS/1000, workers)
 
 	if hugoBin != "" {
-		res.Hugo = measureHugo(stdout, work, hugoBin, src, n, runs, cfg, hugoLimit, repeatLimit, prevHugo, prevN)
+		res.Hugo = measureHugo(stdout, sc, work, hugoBin, src, n, runs, cfg, hugoLimit, repeatLimit, prevHugo, prevN)
 	}
 
 	res.LoadAvgEnd = loadAvg()
@@ -353,7 +361,7 @@ func measureSize(stdout io.Writer, root, work, bin, hugoBin string, n, runs int,
 	return res, nil
 }
 
-func measureHugo(stdout io.Writer, work, hugoBin, src string, n, runs int, cfg config.Site,
+func measureHugo(stdout io.Writer, sc *scratch, work, hugoBin, src string, n, runs int, cfg config.Site,
 	hugoLimit, repeatLimit time.Duration, prevHugo *Row, prevN int) *Row {
 	row := &Row{Name: "Hugo"}
 	if prevHugo != nil && prevN > 0 {
@@ -374,13 +382,13 @@ func measureHugo(stdout io.Writer, work, hugoBin, src string, n, runs int, cfg c
 	}
 	fmt.Fprintf(stdout, "  Hugo site %s ready in %s\n", site, time.Since(t).Round(time.Millisecond))
 	siteAbs, _ := filepath.Abs(site)
-	dest, _ := filepath.Abs(filepath.Join(work, "hugo-out-"+strconv.Itoa(n)))
 	cache, _ := filepath.Abs(filepath.Join(work, "hugo-cache"))
 	for i := range runs {
-		if err := os.RemoveAll(dest); err != nil {
+		if err := sc.ensureSpace(int64(n) * 100 << 10); err != nil {
 			row.Skipped, row.Note = true, err.Error()
 			return row
 		}
+		dest, _ := filepath.Abs(sc.next(fmt.Sprintf("hugo-%d-run%d", n, i+1)))
 		settle()
 		s, _, err := runMeasured(siteAbs, hugoLimit, nil, hugoBin, "--quiet", "--source", siteAbs, "--destination", dest, "--cacheDir", cache)
 		if err != nil {
@@ -409,7 +417,6 @@ func measureHugo(stdout io.Writer, work, hugoBin, src string, n, runs int, cfg c
 			break
 		}
 	}
-	os.RemoveAll(dest)
 	row.Median = median(row.Runs)
 	return row
 }
