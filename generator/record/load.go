@@ -1,7 +1,6 @@
 package record
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"io/fs"
@@ -249,17 +248,35 @@ func decodeFile(fsys fs.FS, p string) (*Pledge, diag.List) {
 		}
 		size = st.Size()
 	}
-	// Read one byte past the limit so a file that grows while being read is
-	// still caught without reading all of it; sized to the file, so reading
-	// it takes one allocation.
-	var b bytes.Buffer
-	b.Grow(int(size) + 1)
-	_, err = b.ReadFrom(io.LimitReader(f, yamlsrc.MaxFileSize+1))
-	buf := b.Bytes()
+	buf, err := readLimited(f, int(size))
 	if err != nil {
 		return nil, diag.List{{Path: p, Rule: RuleFile, Message: fmt.Sprintf("cannot read: %v", err)}}
 	}
 	return Decode(p, buf)
+}
+
+// readLimited reads r to its end, or one byte past the size limit so that a
+// file that grows while being read is still caught without reading all of
+// it. The buffer is sized to hold size bytes and the read that finds the
+// end, so a file that keeps its size is read in one allocation (a
+// bytes.Buffer would double its buffer to keep 512 bytes free for that
+// last read).
+func readLimited(r io.Reader, size int) ([]byte, error) {
+	buf := make([]byte, 0, min(size, yamlsrc.MaxFileSize)+1)
+	for len(buf) <= yamlsrc.MaxFileSize {
+		if len(buf) == cap(buf) {
+			buf = slices.Grow(buf, 4096)
+		}
+		n, err := r.Read(buf[len(buf):min(cap(buf), yamlsrc.MaxFileSize+1)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return buf, nil
 }
 
 // suggestID turns a file name into the id it was probably meant to be.

@@ -31,6 +31,7 @@ func (r *Renderer) Funcs() template.FuncMap {
 		"pledgeURL":     PledgeURL,
 		"record":        func(id string) *record.Pledge { return r.site.ByID[id] },
 		"termURL":       r.termURL,
+		"termLink":      r.termLink,
 		"label":         label,
 		"date":          formatDate,
 		"money":         formatMoney,
@@ -295,15 +296,17 @@ func (r *Renderer) schemaOrg(p *Page) map[string]any {
 // gets aria-current in the menu.
 var menu = []string{"/", "/guidance/", "/pledges/", "/browse/", "/search/", "/how-to-pledge/", "/about/"}
 
-// chromeData is the dot of the header and footer partials.
+// chromeData is the dot of the partials shared by every page.
 type chromeData struct {
 	Site    *site.Site
+	Assets  Assets
 	Current string // the menu page this page is, or ""
 }
 
-// chrome renders a partial shared by every page (the header, the footer)
-// once per build and menu state, and reuses it: executing it again on each
-// of thousands of pages would cost more than the rest of the page.
+// chrome renders a partial shared by every page (the head's fixed part,
+// the header, the footer) once per build and menu state, and reuses it:
+// executing it again on each of thousands of pages would cost more than
+// the rest of the page, most of it in html/template's escaping calls.
 func (r *Renderer) chrome(name string, p *Page) (template.HTML, error) {
 	current := ""
 	if slices.Contains(menu, p.URL) {
@@ -318,7 +321,7 @@ func (r *Renderer) chrome(name string, p *Page) (template.HTML, error) {
 		return "", err
 	}
 	var b strings.Builder
-	if err := t.ExecuteTemplate(&b, name, chromeData{Site: r.site, Current: current}); err != nil {
+	if err := t.ExecuteTemplate(&b, name, chromeData{Site: r.site, Assets: r.assets, Current: current}); err != nil {
 		return "", err
 	}
 	html := template.HTML(b.String()) //nolint:gosec // output of html/template

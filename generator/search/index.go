@@ -244,10 +244,14 @@ func documents(recs []*record.Pledge, rel func(string) string, text TextFunc, ca
 		}
 		tz := &tokenizers[i%len(tokenizers)]
 		d := &doc{terms: [tiers][]string{tz.tokens(names), tz.tokens(p.Summary), tz.tokens(body + places)}}
-		// Each term once per tier: the merge then looks each up once.
+		// Each term once per tier: the merge then looks each up once. The
+		// cache compares a document's terms with its last version's, which
+		// needs them sorted; a one-off merge does not.
 		for t := range d.terms {
-			slices.Sort(d.terms[t])
-			d.terms[t] = slices.Compact(d.terms[t])
+			d.terms[t] = tz.unique(d.terms[t])
+			if cache != nil {
+				slices.Sort(d.terms[t])
+			}
 		}
 		frag := Fragment{ID: p.ID, URL: rel("/pledges/" + p.ID + "/"), Title: p.Title, Entity: p.Entity.Name,
 			Status: p.Status, Date: p.Date, Summary: p.Summary, Text: excerpt(body, 1200)}

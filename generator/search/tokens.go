@@ -16,6 +16,29 @@ func Tokens(text string) []string { return (&tokenizer{}).tokens(text) }
 type tokenizer struct {
 	stems map[string]string
 	word  []byte
+	seen  map[string]uint32 // by unique: the call that last saw a term
+	call  uint32
+}
+
+// unique drops the repeats of terms in place, keeping first occurrences.
+func (tz *tokenizer) unique(terms []string) []string {
+	if tz.seen == nil {
+		tz.seen = map[string]uint32{}
+	}
+	// Forget the marks when the counter wraps (an old mark would look
+	// current) or the map has grown large.
+	if tz.call++; tz.call == 0 || len(tz.seen) > 1<<17 {
+		clear(tz.seen)
+		tz.call = 1
+	}
+	out := terms[:0]
+	for _, t := range terms {
+		if tz.seen[t] != tz.call {
+			tz.seen[t] = tz.call
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 func (tz *tokenizer) tokens(text string) []string {

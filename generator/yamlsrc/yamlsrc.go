@@ -59,26 +59,35 @@ func Parse(path string, data []byte) (*yaml.Node, diag.List) {
 		errs.Add(path, line, col, RuleEncoding, what, r)
 		return nil, errs
 	}
-	if len(bytes.TrimSpace(stripComments(data))) == 0 {
+	if onlyComments(data) {
 		errs.Add(path, 1, 1, RuleShape, "file is empty: expected a mapping of fields such as \"id: ...\"")
 		return nil, errs
 	}
 
-	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil {
-		errs = append(errs, syntaxError(path, data, err))
-		return nil, errs
-	}
-	var next yaml.Node
-	switch err := dec.Decode(&next); {
-	case err == nil:
-		errs.Add(path, next.Line, max(next.Column, 1), RuleShape, "file holds more than one YAML document: put one record in each file and remove the \"---\" separator")
-		return nil, errs
-	case !errors.Is(err, io.EOF):
-		// A syntax error in a later document is still an error in this file.
-		errs = append(errs, syntaxError(path, data, err))
-		return nil, errs
+	if !mayHoldDocuments(data) {
+		// One document for sure: parse the bytes as they are, without the
+		// Decoder's reader and its copies.
+		if err := yaml.Unmarshal(data, &doc); err != nil {
+			errs = append(errs, syntaxError(path, data, err))
+			return nil, errs
+		}
+	} else {
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		if err := dec.Decode(&doc); err != nil {
+			errs = append(errs, syntaxError(path, data, err))
+			return nil, errs
+		}
+		var next yaml.Node
+		switch err := dec.Decode(&next); {
+		case err == nil:
+			errs.Add(path, next.Line, max(next.Column, 1), RuleShape, "file holds more than one YAML document: put one record in each file and remove the \"---\" separator")
+			return nil, errs
+		case !errors.Is(err, io.EOF):
+			// A syntax error in a later document is still an error in this file.
+			errs = append(errs, syntaxError(path, data, err))
+			return nil, errs
+		}
 	}
 
 	root := &doc
@@ -414,6 +423,9 @@ func find(data []byte, s string) (line, col int, ok bool) {
 // file (all but tab, line feed and carriage return), so it can be reported
 // where it is rather than at the top of the file.
 func controlChar(data []byte) (line, col int, r rune, found bool) {
+	if !mayHoldControl(data) {
+		return 0, 0, 0, false
+	}
 	line, col = 1, 1
 	for _, c := range string(bytes.TrimPrefix(data, bom)) {
 		switch {
@@ -434,16 +446,40 @@ func controlChar(data []byte) (line, col int, r rune, found bool) {
 
 var bom = []byte("\ufeff")
 
-// stripComments removes full-line comments so that a file holding only
-// comments counts as empty.
-func stripComments(data []byte) []byte {
-	var out []byte
-	for line := range bytes.Lines(data) {
-		if t := bytes.TrimSpace(line); len(t) > 0 && t[0] != '#' {
-			out = append(out, line...)
+// mayHoldControl is a quick byte scan for what controlChar looks for, so
+// that the usual file is not decoded rune by rune: a control byte, or the
+// lead byte of U+0085 (0xC2) or of U+2028 and U+2029 (0xE2).
+func mayHoldControl(data []byte) bool {
+	for _, c := range data {
+		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f || c == 0xc2 || c == 0xe2 {
+			return true
 		}
 	}
-	return out
+	return false
+}
+
+// mayHoldDocuments reports whether data has a line that starts with a
+// document marker ("---" or "..."), without which a YAML stream holds one
+// document at most.
+func mayHoldDocuments(data []byte) bool {
+	data = bytes.TrimPrefix(data, bom)
+	for _, m := range []string{"---", "..."} {
+		if bytes.HasPrefix(data, []byte(m)) || bytes.Contains(data, []byte("\n"+m)) || bytes.Contains(data, []byte("\r"+m)) {
+			return true
+		}
+	}
+	return false
+}
+
+// onlyComments reports whether every line is blank or a full-line
+// comment, so that a file holding only comments counts as empty.
+func onlyComments(data []byte) bool {
+	for line := range bytes.Lines(data) {
+		if t := bytes.TrimSpace(line); len(t) > 0 && t[0] != '#' {
+			return false
+		}
+	}
+	return true
 }
 
 // Errorf is a shorthand for a diagnostic at a node.
