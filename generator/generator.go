@@ -334,7 +334,7 @@ func (b *Builder) write(ctx context.Context, src *Sources, w *countingWriter, ph
 			html, _ := r.Description(p)
 			return markdown.TextOf(html)
 		}
-		idx, searchErr = search.Build(s, r.Rel, text, b.index)
+		idx, searchErr = search.Build(s, r.Rel, text, b.index, w.WriteFile)
 		if searchErr != nil {
 			searchErr = fmt.Errorf("building the search index: %w", searchErr)
 			return

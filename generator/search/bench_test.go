@@ -71,7 +71,7 @@ func BenchmarkBuild1k(b *testing.B) {
 	text := func(p *record.Pledge) string { return p.Description }
 	b.ReportAllocs()
 	for b.Loop() {
-		idx, err := Build(s, rel, text, nil)
+		idx, err := Build(s, rel, text, nil, nil)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -83,27 +83,54 @@ func TestCacheUpdateEqualsFullBuild(t *testing.T) {
 			return r
 		}},
 	}
-	cache := NewCache()
+	// Fragments handed to emit, with the rest of the files, must be the
+	// same files, with cache or without.
+	emitted := func(cache *Cache, s *site.Site) map[string][]byte {
+		out := map[string][]byte{}
+		idx, err := Build(s, rel, text, cache, func(name string, data []byte) error {
+			if _, dup := out[name]; dup {
+				t.Errorf("%s emitted twice", name)
+			}
+			out[name] = data
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, data := range idx.Files {
+			if _, dup := out[name]; dup {
+				t.Errorf("%s both emitted and in Files", name)
+			}
+			out[name] = data
+		}
+		return out
+	}
+	cache, emitCache := NewCache(), NewCache()
 	for _, step := range steps {
 		recs = step.edit(recs)
 		s := site.New(config.Site{Title: "T", BaseURL: "/", PageSize: 100}, set, recs)
-		got, err := Build(s, rel, text, cache)
+		got, err := Build(s, rel, text, cache, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, err := Build(s, rel, text, nil)
+		want, err := Build(s, rel, text, nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !maps.EqualFunc(got.Files, want.Files, bytes.Equal) {
+		for how, files := range map[string]map[string][]byte{
+			"cached": got.Files, "emitted": emitted(nil, s), "cached and emitted": emitted(emitCache, s),
+		} {
+			if maps.EqualFunc(files, want.Files, bytes.Equal) {
+				continue
+			}
 			for name, data := range want.Files {
-				if !bytes.Equal(got.Files[name], data) {
-					t.Errorf("%s: %s differs from a fresh build", step.name, name)
+				if !bytes.Equal(files[name], data) {
+					t.Errorf("%s, %s: %s differs from a fresh build", step.name, how, name)
 				}
 			}
-			for name := range got.Files {
+			for name := range files {
 				if _, ok := want.Files[name]; !ok {
-					t.Errorf("%s: %s is not in a fresh build", step.name, name)
+					t.Errorf("%s, %s: %s is not in a fresh build", step.name, how, name)
 				}
 			}
 		}

@@ -175,22 +175,43 @@ func (c *Cache) prune() {
 
 // Build indexes every record of s. rel turns a site path into the URL the
 // client links to; text gives a description's plain text. cache may be nil.
-func Build(s *site.Site, rel func(string) string, text TextFunc, cache *Cache) (*Index, error) {
+// With emit, the documents' fragment files are handed to it as soon as they
+// are made, and left out of the Index's Files: a one-off build then holds
+// no fragment for longer than its chunk (at 100,000 records they come to
+// about 180 MB).
+func Build(s *site.Site, rel func(string) string, text TextFunc, cache *Cache, emit func(name string, data []byte) error) (*Index, error) {
 	tokenizers := make([]tokenizer, runtime.GOMAXPROCS(0))
+	emitAll := func(lo int, docs []*doc) error {
+		for i, d := range docs {
+			if err := emit(FragmentFile(lo+i), d.frag); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	if cache == nil {
 		// A one-off build merges a chunk of documents before it tokenizes
 		// the next, so the terms of all documents are never held at once:
 		// at 100,000 records they would take most of a gigabyte.
 		recs := s.Records
 		st := newState(recs)
+		st.emitted = emit != nil
 		for lo := 0; lo < len(recs); lo += mergeChunk {
 			docs, err := documents(recs[lo:min(lo+mergeChunk, len(recs))], rel, text, nil, tokenizers)
 			if err != nil {
 				return nil, err
 			}
+			if st.emitted {
+				if err := emitAll(lo, docs); err != nil {
+					return nil, err
+				}
+			}
 			for i, d := range docs {
 				st.add(lo+i, d)
 				d.terms = [tiers][]string{}
+				if st.emitted {
+					d.frag = nil // its digest is kept for the index's hash
+				}
 			}
 			st.docs = append(st.docs, docs...)
 		}
@@ -200,6 +221,11 @@ func Build(s *site.Site, rel func(string) string, text TextFunc, cache *Cache) (
 	docs, err := documents(s.Records, rel, text, cache, tokenizers)
 	if err != nil {
 		return nil, err
+	}
+	if emit != nil {
+		if err := emitAll(0, docs); err != nil {
+			return nil, err
+		}
 	}
 	cache.prune()
 	st := cache.last
@@ -213,6 +239,7 @@ func Build(s *site.Site, rel func(string) string, text TextFunc, cache *Cache) (
 		st.docs = docs
 		st.finish()
 	}
+	st.emitted = emit != nil
 	cache.last = st
 	return st.index(s)
 }
@@ -282,6 +309,7 @@ type state struct {
 	terms    []string // sorted
 	encoded  map[string][]byte
 	shards   []shardFile // in key order
+	emitted  bool        // the fragment files went to Build's emit
 }
 
 type shardFile struct {
@@ -488,6 +516,11 @@ func (st *state) index(s *site.Site) (*Index, error) {
 		h.Write(sum[:])
 	}
 	for i, d := range st.docs {
+		if st.emitted {
+			h.Write([]byte(FragmentFile(i)))
+			h.Write(d.sum[:])
+			continue
+		}
 		add(FragmentFile(i), d.frag, &d.sum)
 	}
 	shards := make([]string, len(st.shards))

@@ -178,7 +178,7 @@ func TestIndexGolden(t *testing.T) {
 		set.Measures = append(set.Measures, &content.Page{Measure: m, Title: "Measure " + m, Area: "c"})
 	}
 	s := site.New(config.Site{Title: "T", BaseURL: "/", PageSize: 10}, set, recs)
-	idx, err := Build(s, func(p string) string { return "/base" + p }, func(p *record.Pledge) string { return p.Description }, nil)
+	idx, err := Build(s, func(p string) string { return "/base" + p }, func(p *record.Pledge) string { return p.Description }, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
