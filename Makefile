@@ -54,14 +54,15 @@ serve: $(BIN) $(NODE_OK) ## preview at http://127.0.0.1:1313/, rebuilding on sav
 
 # Benchmarks are not tests: they take minutes and report figures (written
 # to .bench/) instead of passing or failing. The hot paths as go test
-# benchmarks; whole builds of 1,000, 10,000 and 100,000 synthetic pledges
-# beside the same catalogue built by Hugo and the I/O floor; the preview
-# server's save-to-reload latency and memory. Hugo is installed into
+# benchmarks; the preview server's save-to-reload latency and memory
+# (before the builds, whose clean-up keeps the disk busy for minutes);
+# whole builds of 1,000, 10,000 and 100,000 synthetic pledges beside the
+# same catalogue built by Hugo and the I/O floor. Hugo is installed into
 # .tools/ by cmd/benchsite, never as a dependency of the project.
 bench: $(NODE_OK) ## time builds, Hugo and the I/O floor side by side, and the preview server
 	$(GO) test -run '^$$' -bench . -benchmem ./generator/...
-	$(GO) run ./cmd/benchsite
 	PLEDGESITE_BENCH_SERVE=1 $(GO) test ./cmd/pledgesite -run TestServeBench -v -timeout 30m
+	$(GO) run ./cmd/benchsite
 
 bench-search: test-deps ## search: bytes and latency in Chromium, beside Pagefind
 	PLEDGESITE_BENCH_SEARCH=1 $(GO) test ./cmd/pledgesite -run TestSearchBench -v -timeout 60m
