@@ -448,10 +448,17 @@ var bom = []byte("\ufeff")
 
 // mayHoldControl is a quick byte scan for what controlChar looks for, so
 // that the usual file is not decoded rune by rune: a control byte, or the
-// lead byte of U+0085 (0xC2) or of U+2028 and U+2029 (0xE2).
+// UTF-8 of U+0085 (C2 85) or of U+2028 and U+2029 (E2 80 A8, E2 80 A9).
+// data is valid UTF-8, so those bytes start a character wherever found;
+// curly quotes and dashes (E2 80 98 and so on) do not match.
 func mayHoldControl(data []byte) bool {
-	for _, c := range data {
-		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f || c == 0xc2 || c == 0xe2 {
+	for i, c := range data {
+		switch {
+		case c < 0x20 && c != '\t' && c != '\n' && c != '\r', c == 0x7f:
+			return true
+		case c == 0xc2 && i+1 < len(data) && data[i+1] == 0x85:
+			return true
+		case c == 0xe2 && i+2 < len(data) && data[i+1] == 0x80 && (data[i+2] == 0xa8 || data[i+2] == 0xa9):
 			return true
 		}
 	}

@@ -207,6 +207,10 @@ func TestParseRejects(t *testing.T) {
 		{"unclosed flow list after a comment", "# note\na: 1\nb: [1,\nc: 2\n", []string{"3:1 yaml-syntax"}, "did not find expected ',' or ']'"},
 		// Any rule will do; the position is the point.
 		{"raw control character", "a: 1\nb: x\x07y\n", []string{"2:5 *"}, "control character"},
+		{"delete character after curly quotes", "a: \u2018q\u2019 \u2013 r\nb: x\x7fy\n", []string{"2:5 *"}, "control character U+007F"},
+		{"line separator", "a: \u201cx\u201d\nb: x\u2028y\n", []string{"2:5 *"}, "line separator character U+2028"},
+		{"paragraph separator", "a: x\u2029y\n", []string{"1:5 *"}, "line separator character U+2029"},
+		{"next line", "a: caf\u00e9\u0085\n", []string{"1:8 *"}, "line separator character U+0085"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
