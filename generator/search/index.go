@@ -94,7 +94,7 @@ type Fragment struct {
 
 // Index is a built index: files by site path, and the facets for the page.
 type Index struct {
-	Files  map[string][]byte
+	Files  map[string][]byte // without the fragments, when Build emitted them
 	Meta   Meta
 	Facets []Facet
 }
