@@ -36,9 +36,9 @@ type scratch struct {
 // reuseWait is how long the allocator avoids freed inodes, measured here:
 // the I/O floor of 10,000 pages (0.4 to 0.5 s on a quiet disk) took 5.6 s
 // 30 s after deleting 30,000 files, 2.1 s after 90 s, 1.6 s after 180 s
-// and 0.41 s after 330 s, as the kernel's 300 s window for an inode whose
-// table block is not yet written back (RECENTCY_DIRTY in ext4/ialloc.c)
-// predicts.
+// and 0.41 s after 330 s: about the 300 s the kernel allows when an
+// inode's table block has not been written back (RECENTCY_DIRTY in
+// ext4/ialloc.c), though sync(2) before waiting did not shorten it here.
 const reuseWait = 6 * time.Minute
 
 func newScratch(work string, wait time.Duration, stdout io.Writer, notes *[]string) (*scratch, error) {
