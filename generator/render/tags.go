@@ -71,16 +71,7 @@ func (r *Renderer) tags(p *record.Pledge) template.HTML {
 				text = g.text(g.key, v)
 			}
 			b.WriteString("<li>")
-			if u != "" {
-				b.WriteString(`<a href="` + html.EscapeString(r.Rel(u)) + `">`)
-			}
-			b.WriteString(html.EscapeString(text))
-			if note != "" {
-				b.WriteString(` <span class="muted">(` + html.EscapeString(note) + `)</span>`)
-			}
-			if u != "" {
-				b.WriteString("</a>")
-			}
+			r.writeLink(&b, u, text, note)
 			b.WriteString("</li>")
 		}
 		b.WriteString("</ul></dd>")
@@ -93,10 +84,22 @@ func (r *Renderer) tags(p *record.Pledge) template.HTML {
 // One call instead of the five (and three escapers) of writing the link
 // out in a layout.
 func (r *Renderer) termLink(key, value string) template.HTML {
-	text := html.EscapeString(label(key, value))
-	u := r.termURL(key, value)
-	if u == "" {
-		return template.HTML(text) //nolint:gosec // escaped above
+	var b strings.Builder
+	r.writeLink(&b, r.termURL(key, value), label(key, value), "")
+	return template.HTML(b.String()) //nolint:gosec // escaped by writeLink
+}
+
+// writeLink writes text, and a muted note after it if any, escaped and
+// linked to the site path u; unlinked when u is "".
+func (r *Renderer) writeLink(b *strings.Builder, u, text, note string) {
+	if u != "" {
+		b.WriteString(`<a href="` + html.EscapeString(r.Rel(u)) + `">`)
 	}
-	return template.HTML(`<a href="` + html.EscapeString(r.Rel(u)) + `">` + text + `</a>`) //nolint:gosec // escaped above
+	b.WriteString(html.EscapeString(text))
+	if note != "" {
+		b.WriteString(` <span class="muted">(` + html.EscapeString(note) + `)</span>`)
+	}
+	if u != "" {
+		b.WriteString("</a>")
+	}
 }

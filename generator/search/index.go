@@ -181,14 +181,6 @@ func (c *Cache) prune() {
 // about 180 MB).
 func Build(s *site.Site, rel func(string) string, text TextFunc, cache *Cache, emit func(name string, data []byte) error) (*Index, error) {
 	tokenizers := make([]tokenizer, runtime.GOMAXPROCS(0))
-	emitAll := func(lo int, docs []*doc) error {
-		for i, d := range docs {
-			if err := emit(FragmentFile(lo+i), d.frag); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
 	if cache == nil {
 		// A one-off build merges a chunk of documents before it tokenizes
 		// the next, so the terms of all documents are never held at once:
@@ -201,17 +193,15 @@ func Build(s *site.Site, rel func(string) string, text TextFunc, cache *Cache, e
 			if err != nil {
 				return nil, err
 			}
-			if st.emitted {
-				if err := emitAll(lo, docs); err != nil {
-					return nil, err
-				}
-			}
 			for i, d := range docs {
-				st.add(lo+i, d)
-				d.terms = [tiers][]string{}
 				if st.emitted {
+					if err := emit(FragmentFile(lo+i), d.frag); err != nil {
+						return nil, err
+					}
 					d.frag = nil // its digest is kept for the index's hash
 				}
+				st.add(lo+i, d)
+				d.terms = [tiers][]string{}
 			}
 			st.docs = append(st.docs, docs...)
 		}
@@ -223,8 +213,10 @@ func Build(s *site.Site, rel func(string) string, text TextFunc, cache *Cache, e
 		return nil, err
 	}
 	if emit != nil {
-		if err := emitAll(0, docs); err != nil {
-			return nil, err
+		for i, d := range docs {
+			if err := emit(FragmentFile(i), d.frag); err != nil {
+				return nil, err
+			}
 		}
 	}
 	cache.prune()
@@ -516,7 +508,7 @@ func (st *state) index(s *site.Site) (*Index, error) {
 		h.Write(sum[:])
 	}
 	for i, d := range st.docs {
-		if st.emitted {
+		if st.emitted { // written already: only its name and digest count
 			h.Write([]byte(FragmentFile(i)))
 			h.Write(d.sum[:])
 			continue
