@@ -2,6 +2,7 @@ package generator
 
 import (
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime/pprof"
@@ -16,7 +17,7 @@ import (
 
 // benchSource returns a source tree with n synthetic pledges beside the
 // shipped guidance, theme and settings, made once per size and test run.
-func benchSource(b *testing.B, n int) string {
+func benchSource(b testing.TB, n int) string {
 	b.Helper()
 	dir := filepath.Join(os.TempDir(), "pledgesite-bench-"+strconv.Itoa(n))
 	root := moduleRoot(b)
@@ -65,9 +66,16 @@ func benchSource(b *testing.B, n int) string {
 }
 
 // discard is a Writer that keeps nothing, to time the build without disk.
+// It takes the open data in pieces, as output.Dir does.
 type discard struct{}
 
 func (discard) WriteFile(string, []byte) error { return nil }
+
+func (discard) Create(string) (io.WriteCloser, error) { return nopCloser{io.Discard}, nil }
+
+type nopCloser struct{ io.Writer }
+
+func (nopCloser) Close() error { return nil }
 
 func benchBuild(b *testing.B, n int) {
 	src := benchSource(b, n)

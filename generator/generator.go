@@ -14,12 +14,14 @@
 package generator
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -127,7 +129,8 @@ type Phase struct {
 // them to disk; the preview server keeps them in memory. A Builder that
 // does not cache renders pages into reused buffers, so its writer must not
 // keep data past the call; a caching Builder hands every file over for
-// good.
+// good. A Writer that also has Create(name) (io.WriteCloser, error), as
+// output.Dir does, receives the open data in pieces instead of whole.
 type Writer interface {
 	WriteFile(name string, data []byte) error
 }
@@ -298,10 +301,7 @@ func (b *Builder) write(ctx context.Context, src *Sources, w *countingWriter, ph
 			b.render = r
 		}
 	}
-	if err := r.PrepareDescriptions(); err != nil {
-		return err
-	}
-	ph.done("descriptions")
+	r.PrepareDescriptions()
 	th := r.Theme()
 	if th == nil || th.Hash != render.ThemeHash(src.FS, theme) {
 		var terrs diag.List
@@ -458,9 +458,18 @@ func fingerprint(stem, ext string, data []byte) string {
 // writeData writes the open data, the feed, the sitemap and robots.txt.
 func writeData(s *site.Site, r *render.Renderer, jobs []render.Job, dates *history.Dates, cache *opendata.Cache, w *countingWriter) error {
 	abs := r.Abs
+	// The files of every record grow with the catalogue: they are written
+	// as they are made.
+	streams := map[string]func(io.Writer) error{
+		"data/pledges.json": func(to io.Writer) error { return opendata.PledgesJSON(to, s, abs, cache) },
+		"data/pledges.csv":  func(to io.Writer) error { return opendata.PledgesCSV(to, s, abs, cache) },
+	}
+	for name, f := range streams {
+		if err := w.stream(name, f); err != nil {
+			return fmt.Errorf("writing %s: %w", name, err)
+		}
+	}
 	files := map[string]func() ([]byte, error){
-		"data/pledges.json":  func() ([]byte, error) { return opendata.PledgesJSON(s, abs, cache) },
-		"data/pledges.csv":   func() ([]byte, error) { return opendata.PledgesCSV(s, abs, cache) },
 		"data/measures.json": func() ([]byte, error) { return opendata.MeasuresJSON(s, abs) },
 		"data/ids.json":      func() ([]byte, error) { return opendata.IDs(s, cache) },
 		"feed.xml":           func() ([]byte, error) { return feeds.Atom(s.Config.Title, s.Config.Language, s.Records, abs) },
@@ -532,4 +541,48 @@ func (c *countingWriter) WriteFile(name string, data []byte) error {
 	c.files.Add(1)
 	c.bytes.Add(int64(len(data)))
 	return nil
+}
+
+// creator is a Writer that also takes a file in pieces (output.Dir).
+type creator interface {
+	Create(name string) (io.WriteCloser, error)
+}
+
+// stream writes the file name that write makes: in pieces when the writer
+// takes them, else whole.
+func (c *countingWriter) stream(name string, write func(io.Writer) error) error {
+	cr, ok := c.w.(creator)
+	if !ok {
+		var buf bytes.Buffer
+		if err := write(&buf); err != nil {
+			return err
+		}
+		return c.WriteFile(name, buf.Bytes())
+	}
+	f, err := cr.Create(name)
+	if err != nil {
+		return err
+	}
+	n := &byteCounter{w: f}
+	err = write(n)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	c.files.Add(1)
+	c.bytes.Add(n.n)
+	return nil
+}
+
+type byteCounter struct {
+	w io.Writer
+	n int64
+}
+
+func (b *byteCounter) Write(p []byte) (int, error) {
+	n, err := b.w.Write(p)
+	b.n += int64(n)
+	return n, err
 }

@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"io"
 	"strconv"
 	"strings"
 	"sync"
@@ -114,19 +115,17 @@ func (c *Cache) Prune(s *site.Site) {
 	c.added = 0
 }
 
-// PledgesJSON returns every record, newest first, as a JSON array with one
+// PledgesJSON writes every record, newest first, as a JSON array with one
 // record per line: compact to download, and a changed record changes one
-// line of the published diff. Each object is encoded on its own so that a
-// cache can keep it, and appended to the file as it is made or found: the
-// objects are never all held beside the file.
-func PledgesJSON(s *site.Site, url URLFunc, cache *Cache) ([]byte, error) {
+// line of the published diff. Each object is encoded on its own, so that a
+// cache can keep it, and written as soon as it is made or found: at
+// 100,000 records the file is hundreds of megabytes, which a build does
+// not hold.
+func PledgesJSON(w io.Writer, s *site.Site, url URLFunc, cache *Cache) error {
 	cache.lock()
 	defer cache.unlock()
 	base := url("/")
-	// Sized up front: at 10,000 records the file is tens of megabytes,
-	// and growing a buffer to that copies it several times.
-	buf := make([]byte, 0, estimate(s))
-	buf = append(buf, '[')
+	line := []byte("[")
 	for i, p := range s.Records {
 		e := cache.entry(p, base)
 		if e.json == nil {
@@ -134,30 +133,24 @@ func PledgesJSON(s *site.Site, url URLFunc, cache *Cache) ([]byte, error) {
 			e.json, err = json.Marshal(Pledge{Pledge: p, Regions: site.Regions(p), IsContribution: p.IsContribution(),
 				URL: url("/pledges/" + p.ID + "/"), Source: p.Path})
 			if err != nil {
-				return nil, err
+				return err
 			}
 		}
 		if i > 0 {
-			buf = append(buf, ',')
+			line = append(line, ',')
 		}
-		buf = append(buf, '\n')
-		buf = append(buf, e.json...)
+		line = append(line, '\n')
+		line = append(line, e.json...)
+		if _, err := w.Write(line); err != nil {
+			return err
+		}
+		line = line[:0]
 	}
 	if len(s.Records) > 0 {
-		buf = append(buf, '\n')
+		line = append(line, '\n')
 	}
-	return append(buf, "]\n"...), nil
-}
-
-// estimate is about the size of a record's data, its free text and a
-// kilobyte for the rest, so that a file of every record is written into a
-// buffer that seldom grows.
-func estimate(s *site.Site) int {
-	n := 64
-	for _, p := range s.Records {
-		n += len(p.Title) + len(p.Summary) + len(p.Description) + 1024
-	}
-	return n
+	_, err := w.Write(append(line, "]\n"...))
+	return err
 }
 
 // MeasuresJSON returns the measures in guidance order.
@@ -229,42 +222,49 @@ var csvColumns = []struct {
 	}},
 }
 
-// PledgesCSV returns one row per record, newest first. Cells that a
+// PledgesCSV writes one row per record, newest first. Cells that a
 // spreadsheet would run as a formula are prefixed with an apostrophe. Rows
-// are written into the file as they are made or found in the cache.
-func PledgesCSV(s *site.Site, url URLFunc, cache *Cache) ([]byte, error) {
+// are written as they are made or found in the cache.
+func PledgesCSV(w io.Writer, s *site.Site, url URLFunc, cache *Cache) error {
 	cache.lock()
 	defer cache.unlock()
 	base := url("/")
+	// Each row is encoded on its own, so that a cache can keep it.
 	var buf bytes.Buffer
-	buf.Grow(estimate(s))
-	w := csv.NewWriter(&buf)
-	if err := w.Write(csvHeader()); err != nil {
-		return nil, err
+	cw := csv.NewWriter(&buf)
+	encode := func(row []string) ([]byte, error) {
+		buf.Reset()
+		if err := cw.Write(row); err != nil {
+			return nil, err
+		}
+		cw.Flush()
+		return buf.Bytes(), cw.Error()
 	}
-	w.Flush()
+	header, err := encode(csvHeader())
+	if err == nil {
+		_, err = w.Write(header)
+	}
+	if err != nil {
+		return err
+	}
 	row := make([]string, len(csvColumns)+1)
 	for _, p := range s.Records {
 		e := cache.entry(p, base)
-		if e.csv != nil {
-			buf.Write(e.csv)
-			continue
+		line := e.csv
+		if line == nil {
+			csvRow(row, p, url)
+			if line, err = encode(row); err != nil {
+				return err
+			}
+			if cache != nil {
+				e.csv = bytes.Clone(line)
+			}
 		}
-		csvRow(row, p, url)
-		start := buf.Len()
-		if err := w.Write(row); err != nil {
-			return nil, err
-		}
-		// Flushed row by row, so a cached row can follow in buf.
-		w.Flush()
-		if err := w.Error(); err != nil {
-			return nil, err
-		}
-		if cache != nil {
-			e.csv = bytes.Clone(buf.Bytes()[start:])
+		if _, err := w.Write(line); err != nil {
+			return err
 		}
 	}
-	return buf.Bytes(), nil
+	return nil
 }
 
 // csvHeader names the columns: the record fields, then the page's URL.

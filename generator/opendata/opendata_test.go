@@ -32,13 +32,24 @@ func TestCacheGivesTheSameFiles(t *testing.T) {
 		name string
 		make func(*Cache) ([]byte, error)
 	}{
-		{"pledges.json", func(c *Cache) ([]byte, error) { return PledgesJSON(s, url, c) }},
-		{"pledges.csv", func(c *Cache) ([]byte, error) { return PledgesCSV(s, url, c) }},
+		{"pledges.json", func(c *Cache) ([]byte, error) {
+			var b bytes.Buffer
+			err := PledgesJSON(&b, s, url, c)
+			return b.Bytes(), err
+		}},
+		{"pledges.csv", func(c *Cache) ([]byte, error) {
+			var b bytes.Buffer
+			err := PledgesCSV(&b, s, url, c)
+			return b.Bytes(), err
+		}},
 		{"ids.json", func(c *Cache) ([]byte, error) { return IDs(s, c) }},
 	} {
 		want, err := f.make(nil)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if !bytes.Contains(want, []byte(`"ngo-b`)) && !bytes.Contains(want, []byte("\nngo-b,")) {
+			t.Fatalf("%s lacks a record:\n%s", f.name, want)
 		}
 		for _, when := range []string{"fresh", "warm"} {
 			got, err := f.make(cache)

@@ -15,9 +15,12 @@
 package output
 
 import (
+	"bufio"
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -88,36 +91,145 @@ func path(rel string) string { return filepath.ToSlash(filepath.Clean(filepath.F
 // only when the destination does not already hold exactly these bytes. It
 // is safe for concurrent use.
 func (d *Dir) WriteFile(name string, data []byte) error {
-	rel, err := clean(name)
+	rel, err := d.produce(name)
 	if err != nil {
 		return err
-	}
-	d.mu.Lock()
-	dup := d.produced[rel]
-	d.produced[rel] = true
-	d.mu.Unlock()
-	if dup {
-		return fmt.Errorf("two files of the build are both named %s", rel)
 	}
 	if !d.fresh {
 		if old, err := os.ReadFile(filepath.Join(d.dest, filepath.FromSlash(rel))); err == nil && bytes.Equal(old, data) {
 			return nil
 		}
 	}
-	p := filepath.Join(d.staging, filepath.FromSlash(rel))
-	if dir := filepath.Dir(p); !d.made(dir) {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
-		}
-		d.dirs.Store(dir, true)
+	p, err := d.stagingPath(rel)
+	if err != nil {
+		return err
 	}
 	if err := os.WriteFile(p, data, 0o644); err != nil {
 		return err
 	}
+	d.stage(rel)
+	return nil
+}
+
+// Create starts the site file name, for a file too large to hold in
+// memory whole: the open data of a big catalogue. It is written to
+// staging as it comes; Close keeps it only when it differs from what the
+// destination holds, as WriteFile would. It is safe for concurrent use.
+func (d *Dir) Create(name string) (io.WriteCloser, error) {
+	rel, err := d.produce(name)
+	if err != nil {
+		return nil, err
+	}
+	p, err := d.stagingPath(rel)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Create(p)
+	if err != nil {
+		return nil, err
+	}
+	return &stream{Writer: bufio.NewWriterSize(f, 256<<10), f: f, d: d, rel: rel}, nil
+}
+
+// stream is a file that Create began.
+type stream struct {
+	*bufio.Writer
+	f   *os.File
+	d   *Dir
+	rel string
+}
+
+func (s *stream) Close() error {
+	err := s.Flush()
+	if cerr := s.f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	if !s.d.fresh {
+		same, err := sameFiles(s.f.Name(), filepath.Join(s.d.dest, filepath.FromSlash(s.rel)))
+		if err != nil {
+			return err
+		}
+		if same {
+			return os.Remove(s.f.Name())
+		}
+	}
+	s.d.stage(s.rel)
+	return nil
+}
+
+// sameFiles reports whether the file at a holds the bytes of the file at
+// b; a missing b differs. Both are read in pieces.
+func sameFiles(a, b string) (bool, error) {
+	fb, err := os.Open(b)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	defer fb.Close()
+	fa, err := os.Open(a)
+	if err != nil {
+		return false, err
+	}
+	defer fa.Close()
+	sa, errA := fa.Stat()
+	sb, errB := fb.Stat()
+	if err := cmp.Or(errA, errB); err != nil || sa.Size() != sb.Size() || !sb.Mode().IsRegular() {
+		return false, err
+	}
+	// Equal sizes: both files end on the same read.
+	bufA, bufB := make([]byte, 64<<10), make([]byte, 64<<10)
+	for {
+		n, errA := io.ReadFull(fa, bufA)
+		m, errB := io.ReadFull(fb, bufB)
+		if !bytes.Equal(bufA[:n], bufB[:m]) {
+			return false, nil
+		}
+		if errA == io.EOF || errA == io.ErrUnexpectedEOF {
+			return true, nil
+		}
+		if err := cmp.Or(errA, errB); err != nil {
+			return false, err
+		}
+	}
+}
+
+// produce checks name and records it as a file of this build.
+func (d *Dir) produce(name string) (string, error) {
+	rel, err := clean(name)
+	if err != nil {
+		return "", err
+	}
+	d.mu.Lock()
+	dup := d.produced[rel]
+	d.produced[rel] = true
+	d.mu.Unlock()
+	if dup {
+		return "", fmt.Errorf("two files of the build are both named %s", rel)
+	}
+	return rel, nil
+}
+
+// stagingPath returns where rel is staged, making its folder.
+func (d *Dir) stagingPath(rel string) (string, error) {
+	p := filepath.Join(d.staging, filepath.FromSlash(rel))
+	if dir := filepath.Dir(p); !d.made(dir) {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return "", err
+		}
+		d.dirs.Store(dir, true)
+	}
+	return p, nil
+}
+
+// stage records that rel was written to staging, for Commit.
+func (d *Dir) stage(rel string) {
 	d.mu.Lock()
 	d.staged = append(d.staged, rel)
 	d.mu.Unlock()
-	return nil
 }
 
 func (d *Dir) made(dir string) bool {

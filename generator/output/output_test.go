@@ -1,9 +1,11 @@
 package output
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -121,4 +123,63 @@ func equal(a, b map[string]string) bool {
 		}
 	}
 	return true
+}
+
+// TestCreateWritesOnlyWhatChanged checks files written in pieces: kept
+// only when they differ from the destination's, by a byte anywhere or by
+// their length, and checked by name as WriteFile checks.
+func TestCreateWritesOnlyWhatChanged(t *testing.T) {
+	big := strings.Repeat("0123456789abcdef", 20000) // several read buffers
+	dest := filepath.Join(t.TempDir(), "public")
+	for _, step := range []struct {
+		name, data string
+		changed    int
+	}{
+		{"first build", big, 1},
+		{"same bytes", big, 0},
+		{"last byte changed", big[:len(big)-1] + "X", 1},
+		{"first byte changed", "X" + big[1:len(big)-1] + "X", 1},
+		{"longer", big + "tail", 1},
+		{"shorter", big[:100], 1},
+		{"empty", "", 1},
+		{"empty again", "", 0},
+	} {
+		d, err := Begin(dest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := d.Create("data/pledges.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// In two pieces, as a stream comes.
+		io.WriteString(f, step.data[:len(step.data)/2])
+		io.WriteString(f, step.data[len(step.data)/2:])
+		if err := f.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if got := d.Changed(); got != step.changed {
+			t.Errorf("%s: %d files changed, want %d", step.name, got, step.changed)
+		}
+		if _, err := d.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		if got := files(t, dest); !equal(got, map[string]string{"data/pledges.json": step.data}) {
+			t.Errorf("%s: destination holds %d files, or other bytes", step.name, len(got))
+		}
+	}
+	d, err := Begin(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Abort()
+	if _, err := d.Create("../x.json"); err == nil {
+		t.Error("Create outside the output folder was accepted")
+	}
+	if err := d.WriteFile("a.json", nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Create("a.json"); err == nil {
+		t.Error("Create of a file already written was accepted")
+	}
 }

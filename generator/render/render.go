@@ -37,10 +37,10 @@ type Renderer struct {
 	base   string // base path, "/" or "/sub/"
 	cards  map[string]template.HTML
 	rows   map[string]template.HTML
-	// descriptions holds each record description's HTML. Keyed by record,
-	// not by Markdown: hashing every description for each lookup showed in
-	// profiles.
-	descriptions map[*record.Pledge]template.HTML
+	// descriptions holds each record description's HTML in a one-off
+	// build (see Description). Keyed by record, not by Markdown: hashing
+	// every description for each lookup showed in profiles.
+	descriptions map[*record.Pledge]*description
 	// chromeCache holds the header and footer, rendered once per build.
 	chromeCache sync.Map
 	dates       func(path string) string
@@ -237,53 +237,75 @@ func (r *Renderer) Markdown(src string, minHeading int) (template.HTML, error) {
 // it sits under the page's h2 "Description".
 const DescriptionHeading = 3
 
-// PrepareDescriptions renders every record's description once, on all
-// cores, for the pledge pages and for the search index, which takes its
-// text from the HTML instead of parsing the Markdown again. With a memo,
-// descriptions are rendered on first use instead: a rebuild needs only
-// the changed records'.
-func (r *Renderer) PrepareDescriptions() error {
+// PrepareDescriptions readies the descriptions of a one-off build. With
+// a memo there is nothing to ready: descriptions are kept in the memo.
+func (r *Renderer) PrepareDescriptions() {
 	if r.memo != nil {
-		return nil
+		return
 	}
-	recs := r.site.Records
-	out := make([]template.HTML, len(recs))
-	errs := make([]error, len(recs))
-	var wg sync.WaitGroup
-	workers := runtime.GOMAXPROCS(0)
-	for w := range workers {
-		wg.Go(func() {
-			for i := w; i < len(recs); i += workers {
-				out[i], errs[i] = r.Markdown(recs[i].Description, DescriptionHeading)
-			}
-		})
+	r.descriptions = make(map[*record.Pledge]*description, len(r.site.Records))
+	for _, p := range r.site.Records {
+		r.descriptions[p] = &description{}
 	}
-	wg.Wait()
-	r.descriptions = make(map[*record.Pledge]template.HTML, len(recs))
-	for i, p := range recs {
-		if errs[i] != nil {
-			return fmt.Errorf("%s: %w", p.Path, errs[i])
-		}
-		r.descriptions[p] = out[i]
-	}
-	return nil
+}
+
+// description is one record's description in a one-off build. Two users
+// ask for it, the record's page and the search index, in either order
+// and on different goroutines: the first renders it, the second takes it
+// and lets it go. Held for the whole build, descriptions were a quarter
+// of the peak heap; now only those one user has reached and the other
+// not yet are held. A layout that asks a third time renders it again.
+type description struct {
+	mu    sync.Mutex
+	html  template.HTML
+	uses  int
+	ready bool
 }
 
 // Description returns the rendered description of a record.
 func (r *Renderer) Description(p *record.Pledge) (template.HTML, error) {
 	if r.memo == nil {
-		return r.descriptions[p], nil
+		d := r.descriptions[p]
+		if d == nil { // not a record of this site
+			return r.description(p)
+		}
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		if !d.ready {
+			h, err := r.description(p)
+			if err != nil {
+				return "", err
+			}
+			if d.uses == 0 {
+				d.html, d.ready = h, true
+			}
+			d.uses++
+			return h, nil
+		}
+		h := d.html
+		if d.uses++; d.uses == 2 {
+			d.html, d.ready = "", false
+		}
+		return h, nil
 	}
 	// The file's hash stands for its description.
 	key := partKey{partDescription, maphash.String(memoSeed, r.base), p.Sum}
 	if h, ok := r.memo.part(key); ok {
 		return h, nil
 	}
+	h, err := r.description(p)
+	if err != nil {
+		return "", err
+	}
+	r.memo.putPart(key, h)
+	return h, nil
+}
+
+func (r *Renderer) description(p *record.Pledge) (template.HTML, error) {
 	h, err := r.Markdown(p.Description, DescriptionHeading)
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", p.Path, err)
 	}
-	r.memo.putPart(key, h)
 	return h, nil
 }
 

@@ -262,14 +262,13 @@ func documents(recs []*record.Pledge, rel func(string) string, text TextFunc, ca
 			places += " " + countryName(c)
 		}
 		tz := &tokenizers[i%len(tokenizers)]
-		d := &doc{terms: [tiers][]string{tz.tokens(names), tz.tokens(p.Summary), tz.tokens(body + places)}}
 		// Each term once per tier: the merge then looks each up once. The
 		// cache compares a document's terms with its last version's, which
 		// needs them sorted; a one-off merge does not.
-		for t := range d.terms {
-			d.terms[t] = tz.unique(d.terms[t])
-			if cache != nil {
-				slices.Sort(d.terms[t])
+		d := &doc{terms: [tiers][]string{tz.terms(names), tz.terms(p.Summary), tz.terms(body + places)}}
+		if cache != nil {
+			for _, terms := range d.terms {
+				slices.Sort(terms)
 			}
 		}
 		frag := Fragment{ID: p.ID, URL: rel("/pledges/" + p.ID + "/"), Title: p.Title, Entity: p.Entity.Name,
@@ -297,12 +296,16 @@ func documents(recs []*record.Pledge, rel func(string) string, text TextFunc, ca
 type state struct {
 	ids      []string // document ids, in document order
 	docs     []*doc
-	postings map[string]*[tiers][]int
+	postings map[string]*postings
 	terms    []string // sorted
 	encoded  map[string][]byte
 	shards   []shardFile // in key order
 	emitted  bool        // the fragment files went to Build's emit
 }
+
+// postings are the documents a term occurs in, by tier, in order. Numbers
+// of 32 bits: at 100,000 documents the postings are tens of megabytes.
+type postings [tiers][]int32
 
 type shardFile struct {
 	key         string
@@ -315,7 +318,7 @@ type shardFile struct {
 // newState starts the state of recs' documents, which add then merges in
 // document order, so postings come out sorted, and finish encodes.
 func newState(recs []*record.Pledge) *state {
-	st := &state{ids: make([]string, len(recs)), postings: map[string]*[tiers][]int{}}
+	st := &state{ids: make([]string, len(recs)), postings: map[string]*postings{}}
 	for i, p := range recs {
 		st.ids[i] = p.ID
 	}
@@ -328,10 +331,10 @@ func (st *state) add(i int, d *doc) {
 		for _, t := range words {
 			p := st.postings[t]
 			if p == nil {
-				p = &[tiers][]int{}
+				p = &postings{}
 				st.postings[t] = p
 			}
-			p[tier] = append(p[tier], i)
+			p[tier] = append(p[tier], int32(i))
 		}
 	}
 }
@@ -378,18 +381,18 @@ func (st *state) update(docs []*doc) {
 		for tier := range tiers {
 			diffSorted(old.terms[tier], d.terms[tier], func(t string) {
 				p := st.postings[t]
-				if j, ok := slices.BinarySearch(p[tier], i); ok {
+				if j, ok := slices.BinarySearch(p[tier], int32(i)); ok {
 					p[tier] = slices.Delete(p[tier], j, j+1)
 				}
 				touched[t] = true
 			}, func(t string) {
 				p := st.postings[t]
 				if p == nil {
-					p = &[tiers][]int{}
+					p = &postings{}
 					st.postings[t] = p
 				}
-				j, _ := slices.BinarySearch(p[tier], i)
-				p[tier] = slices.Insert(p[tier], j, i)
+				j, _ := slices.BinarySearch(p[tier], int32(i))
+				p[tier] = slices.Insert(p[tier], j, int32(i))
 				touched[t] = true
 			})
 		}
@@ -483,7 +486,7 @@ func (st *state) encodeShards(prev []shardFile, changed []string) []shardFile {
 }
 
 // encodeTerm encodes a term and its three document sets.
-func encodeTerm(t string, sets *[tiers][]int, n int) []byte {
+func encodeTerm(t string, sets *postings, n int) []byte {
 	b := binary.AppendUvarint(nil, uint64(len(t)))
 	b = append(b, t...)
 	for _, set := range sets {
@@ -597,15 +600,15 @@ func prefix(s string, l int) string {
 
 // appendSet encodes a sorted set of document numbers: a tag byte (0 empty,
 // 1 gap list, 2 bitmap), the payload length as a varint, then the payload.
-func appendSet(b []byte, docs []int, n int) []byte {
+func appendSet[N int | int32](b []byte, docs []N, n int) []byte {
 	if len(docs) == 0 {
 		return append(b, 0)
 	}
 	var list []byte
 	prev := -1
 	for _, d := range docs {
-		list = binary.AppendUvarint(list, uint64(d-prev-1))
-		prev = d
+		list = binary.AppendUvarint(list, uint64(int(d)-prev-1))
+		prev = int(d)
 	}
 	bitmapLen := (n + 7) / 8
 	if len(list) <= bitmapLen {

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -9,7 +10,7 @@ import (
 // Tokens splits text into index terms: lowercase words of letters and
 // digits, accents folded ("Türkiye" -> "turkiye"), stop words dropped and
 // each word stemmed. The browser client tokenizes queries the same way.
-func Tokens(text string) []string { return (&tokenizer{}).tokens(text) }
+func Tokens(text string) []string { return (&tokenizer{}).tokens(text, nil) }
 
 // tokenizer remembers the stems it has computed: text repeats its words,
 // and stemming is the costly part of indexing. One per goroutine.
@@ -18,6 +19,15 @@ type tokenizer struct {
 	word  []byte
 	seen  map[string]uint32 // by unique: the call that last saw a term
 	call  uint32
+	out   []string // reused by terms
+}
+
+// terms returns the distinct terms of text, first occurrences in order,
+// in a slice of their own and of their size: a document's terms are held
+// until its chunk is merged, and text repeats its words.
+func (tz *tokenizer) terms(text string) []string {
+	tz.out = tz.tokens(text, tz.out[:0])
+	return slices.Clone(tz.unique(tz.out))
 }
 
 // unique drops the repeats of terms in place, keeping first occurrences.
@@ -41,11 +51,11 @@ func (tz *tokenizer) unique(terms []string) []string {
 	return out
 }
 
-func (tz *tokenizer) tokens(text string) []string {
+// tokens appends the terms of text to out.
+func (tz *tokenizer) tokens(text string, out []string) []string {
 	if tz.stems == nil {
 		tz.stems = map[string]string{}
 	}
-	var out []string
 	word := tz.word[:0]
 	flush := func() {
 		if len(word) == 0 {
