@@ -2,8 +2,11 @@ package markdown_test
 
 import (
 	"bytes"
+	"html"
+	"html/template"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"pledgesite/generator/markdown"
@@ -62,4 +65,57 @@ func FuzzRender(f *testing.F) {
 			}
 		}
 	})
+}
+
+// FuzzTextOf checks TextOf against the plain statement of what it does:
+// tags dropped (block tags leaving a space), references decoded, then
+// strings.Fields joined by single spaces. Inputs are any text, as HTML,
+// and the HTML Render makes of it.
+//
+//	go test ./generator/markdown -run '^$' -fuzz FuzzTextOf -fuzztime 60s
+func FuzzTextOf(f *testing.F) {
+	for _, c := range readGoldenCases(f) {
+		f.Add(c.input)
+	}
+	for _, s := range []string{"a&nbsp;b", "x\u00a0\u2003y", "<p> one </p><p>two&amp;&lt;</p>", "\xff &#32; \u0085z", "<a", "a<em>b</em>c<br>d"} {
+		f.Add([]byte(s))
+	}
+	r := markdown.New()
+	f.Fuzz(func(t *testing.T, src []byte) {
+		rendered, err := r.Render(src, markdown.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range []template.HTML{template.HTML(src), rendered} {
+			if got, want := markdown.TextOf(h), textOfSpec(string(h)); got != want {
+				t.Fatalf("TextOf(%q) = %q, want %q", h, got, want)
+			}
+		}
+	})
+}
+
+func textOfSpec(s string) string {
+	var b strings.Builder
+	for len(s) > 0 {
+		i := strings.IndexByte(s, '<')
+		if i < 0 {
+			b.WriteString(s)
+			break
+		}
+		b.WriteString(s[:i])
+		j := strings.IndexByte(s[i:], '>')
+		if j < 0 {
+			break
+		}
+		name := strings.TrimPrefix(s[i+1:i+j], "/")
+		if k := strings.IndexAny(name, " \t\n/"); k >= 0 {
+			name = name[:k]
+		}
+		inline := strings.HasPrefix(name, "!--") || slices.Contains([]string{"a", "em", "strong", "code", "del", "span", "b", "i", "mark", "sub", "sup"}, name)
+		if j > 1 && !inline {
+			b.WriteByte(' ')
+		}
+		s = s[i+j+1:]
+	}
+	return strings.Join(strings.Fields(html.UnescapeString(b.String())), " ")
 }

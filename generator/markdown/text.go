@@ -1,36 +1,76 @@
 package markdown
 
 import (
+	"bytes"
 	"html"
 	"html/template"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // TextOf returns the text of HTML this package rendered: tags dropped,
 // character references decoded, white space folded. It lets the search
 // index reuse a description's HTML instead of parsing its Markdown again.
 func TextOf(h template.HTML) string {
-	var b strings.Builder
+	// One buffer the size of the HTML holds the text at every step, since
+	// each step only shortens it: the search index takes the text of every
+	// description, and copies showed in profiles.
 	s := string(h)
+	buf := make([]byte, 0, len(s))
 	for len(s) > 0 {
 		i := strings.IndexByte(s, '<')
 		if i < 0 {
-			b.WriteString(s)
+			buf = append(buf, s...)
 			break
 		}
-		b.WriteString(s[:i])
+		buf = append(buf, s[:i]...)
 		j := strings.IndexByte(s[i:], '>')
 		if j < 0 {
 			break
 		}
 		// Block and line-break tags separate words; inline tags do not.
 		if tag := s[i+1 : i+j]; len(tag) > 0 && !inlineTag(tag) {
-			b.WriteByte(' ')
+			buf = append(buf, ' ')
 		}
 		s = s[i+j+1:]
 	}
-	return strings.Join(strings.Fields(html.UnescapeString(b.String())), " ")
+	text := buf
+	if bytes.IndexByte(buf, '&') >= 0 {
+		text = []byte(html.UnescapeString(string(buf)))
+	}
+	return string(foldSpace(buf[:0], text))
 }
+
+// foldSpace appends the words of text to dst, one space between them, as
+// strings.Join(strings.Fields(text), " ") would. dst may share text's
+// memory: it never gets ahead of what it has read.
+func foldSpace(dst, text []byte) []byte {
+	space := false // a space is due before the next word
+	for i := 0; i < len(text); {
+		c := text[i]
+		n, blank := 1, asciiSpace[c]
+		if c >= utf8.RuneSelf {
+			var r rune
+			r, n = utf8.DecodeRune(text[i:])
+			blank = unicode.IsSpace(r)
+		}
+		switch {
+		case blank:
+			space = len(dst) > 0
+		case space:
+			dst = append(dst, ' ')
+			space = false
+			fallthrough
+		default:
+			dst = append(dst, text[i:i+n]...)
+		}
+		i += n
+	}
+	return dst
+}
+
+var asciiSpace = [256]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
 func inlineTag(tag string) bool {
 	name := strings.TrimPrefix(tag, "/")

@@ -49,12 +49,17 @@ var tagGroups = []tagGroup{
 // plain-list classes.
 func (r *Renderer) tags(p *record.Pledge) template.HTML {
 	var b strings.Builder
+	b.Grow(2048) // a typical record's tags, written without regrowing
 	for _, g := range tagGroups {
 		values := g.values(p)
 		if len(values) == 0 {
 			continue
 		}
-		b.WriteString("\n<dt>" + g.title + "</dt>\n<dd><ul class=\"" + g.class + "\">")
+		b.WriteString("\n<dt>")
+		b.WriteString(g.title)
+		b.WriteString("</dt>\n<dd><ul class=\"")
+		b.WriteString(g.class)
+		b.WriteString("\">")
 		for _, v := range values {
 			var text, note string
 			u := r.termURL(g.key, v)
@@ -93,11 +98,15 @@ func (r *Renderer) termLink(key, value string) template.HTML {
 // linked to the site path u; unlinked when u is "".
 func (r *Renderer) writeLink(b *strings.Builder, u, text, note string) {
 	if u != "" {
-		b.WriteString(`<a href="` + html.EscapeString(r.Rel(u)) + `">`)
+			b.WriteString(`<a href="`)
+		b.WriteString(html.EscapeString(r.Rel(u)))
+		b.WriteString(`">`)
 	}
 	b.WriteString(html.EscapeString(text))
 	if note != "" {
-		b.WriteString(` <span class="muted">(` + html.EscapeString(note) + `)</span>`)
+		b.WriteString(` <span class="muted">(`)
+		b.WriteString(html.EscapeString(note))
+		b.WriteString(`)</span>`)
 	}
 	if u != "" {
 		b.WriteString("</a>")
