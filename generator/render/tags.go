@@ -98,7 +98,7 @@ func (r *Renderer) termLink(key, value string) template.HTML {
 // linked to the site path u; unlinked when u is "".
 func (r *Renderer) writeLink(b *strings.Builder, u, text, note string) {
 	if u != "" {
-			b.WriteString(`<a href="`)
+		b.WriteString(`<a href="`)
 		b.WriteString(html.EscapeString(r.Rel(u)))
 		b.WriteString(`">`)
 	}
