@@ -35,8 +35,11 @@ type Renderer struct {
 	md     *markdown.Renderer
 	assets Assets
 	base   string // base path, "/" or "/sub/"
-	cards  map[string]template.HTML
-	rows   map[string]template.HTML
+	// rows holds every record's list row in a one-off build, cards the
+	// cards rendered so far: every record is in a list, few are shown
+	// as cards.
+	rows  map[string]template.HTML
+	cards sync.Map // record id -> template.HTML
 	// descriptions holds each record description's HTML in a one-off
 	// build (see Description). Keyed by record, not by Markdown: hashing
 	// every description for each lookup showed in profiles.
@@ -115,8 +118,9 @@ type Job struct {
 // Pages of kind "search" must wait for SetSearch; the others are rendered
 // while the index is built.
 func (r *Renderer) Render(jobs []Job, w Writer) error {
-	if r.cards == nil && r.memo == nil {
-		if err := r.renderCards(); err != nil {
+	if r.rows == nil && r.memo == nil {
+		var err error
+		if r.rows, err = r.renderPartial("row"); err != nil {
 			return err
 		}
 	}
@@ -178,20 +182,11 @@ func (r *Renderer) execute(buf *bytes.Buffer, p *Page) error {
 	return t.ExecuteTemplate(buf, "baseof", p)
 }
 
-// renderCards renders the card and row partials of every record once, on
-// all cores; list pages then reuse the HTML instead of executing the
-// partials again on every page that lists the record. With a memo they are
-// rendered on first use instead (part): a rebuild needs the cards of the
-// few lists that changed.
-func (r *Renderer) renderCards() error {
-	var err error
-	if r.cards, err = r.renderPartial("card"); err != nil {
-		return err
-	}
-	r.rows, err = r.renderPartial("row")
-	return err
-}
-
+// renderPartial renders a partial of every record once, on all cores;
+// list pages then reuse the HTML instead of executing the partial again on
+// every page that lists the record. With a memo, partials are rendered on
+// first use instead (part): a rebuild needs the rows of the few lists that
+// changed.
 func (r *Renderer) renderPartial(name string) (map[string]template.HTML, error) {
 	recs := r.site.Records
 	out := make([]template.HTML, len(recs))
@@ -338,12 +333,27 @@ func (r *Renderer) part(name string, part uint8, p *record.Pledge) (template.HTM
 		if part == partRow {
 			return r.rows[p.ID], nil
 		}
-		return r.cards[p.ID], nil
+		if h, ok := r.cards.Load(p.ID); ok {
+			return h.(template.HTML), nil
+		}
+		h, err := r.executePart(name, p)
+		if err == nil {
+			r.cards.Store(p.ID, h)
+		}
+		return h, err
 	}
 	key := partKey{part, r.common, p.Sum}
 	if h, ok := r.memo.part(key); ok {
 		return h, nil
 	}
+	h, err := r.executePart(name, p)
+	if err == nil {
+		r.memo.putPart(key, h)
+	}
+	return h, err
+}
+
+func (r *Renderer) executePart(name string, p *record.Pledge) (template.HTML, error) {
 	t, err := r.theme.layout("list")
 	if err != nil {
 		return "", err
@@ -352,9 +362,7 @@ func (r *Renderer) part(name string, part uint8, p *record.Pledge) (template.HTM
 	if err := t.ExecuteTemplate(&buf, name, p); err != nil {
 		return "", fmt.Errorf("rendering the %s of %s: %w", name, p.ID, err)
 	}
-	h := template.HTML(buf.String()) //nolint:gosec // output of html/template
-	r.memo.putPart(key, h)
-	return h, nil
+	return template.HTML(buf.String()), nil //nolint:gosec // output of html/template
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
