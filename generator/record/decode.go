@@ -100,7 +100,7 @@ func Decode(path string, data []byte) (*Pledge, diag.List) {
 		return nil, errs
 	}
 	sum := sha256.Sum256(data)
-	d := &decoder{path: path, p: &Pledge{Path: path, Hash: hex.EncodeToString(sum[:12]), Pos: map[string]Pos{},
+	d := &decoder{path: path, p: &Pledge{Path: path, Hash: hex.EncodeToString(sum[:12]),
 		Sum: [2]uint64{binary.LittleEndian.Uint64(sum[:8]), binary.LittleEndian.Uint64(sum[8:16])}}}
 	d.record(root, fileID(path))
 	return d.p, d.errs
@@ -143,7 +143,7 @@ func (d *decoder) record(root *yaml.Node, wantID string) {
 
 	if n := d.required(root, f, "id"); n != nil {
 		p.ID = d.text(n, "id", MaxIDLen)
-		p.Pos["id"] = Pos{n.Line, n.Column}
+		p.At.ID = Pos{n.Line, n.Column}
 		switch {
 		case utf8.RuneCountInString(p.ID) > MaxIDLen:
 			// Reported by text; a second error about the same value helps no one.
@@ -176,13 +176,13 @@ func (d *decoder) record(root *yaml.Node, wantID string) {
 		p.PledgeType = d.enum(n, "pledge_type", vocab.PledgeTypes)
 	}
 	if n := d.optional(f, "matches"); n != nil {
-		p.Matches = d.ids(n, "matches")
+		p.Matches = d.ids(n, "matches", &p.At.Matches)
 	}
 	if n := d.optional(f, "contributes_to"); n != nil {
-		p.ContributesTo = d.ids(n, "contributes_to")
+		p.ContributesTo = d.ids(n, "contributes_to", &p.At.ContributesTo)
 	}
 	if n := d.optional(f, "measures"); n != nil {
-		p.Measures = d.ids(n, "measures")
+		p.Measures = d.ids(n, "measures", &p.At.Measures)
 	}
 	if n := d.required(root, f, "forum"); n != nil {
 		p.Forum = d.enum(n, "forum", vocab.Forums)
@@ -191,18 +191,18 @@ func (d *decoder) record(root *yaml.Node, wantID string) {
 		p.Date = d.date(n, "date")
 	}
 	if n := d.optional(f, "countries"); n != nil {
-		p.Countries = d.list(n, "countries", d.country)
+		p.Countries = d.list(n, "countries", d.country, nil)
 	}
 	if n := d.optional(f, "target_groups"); n != nil {
 		p.TargetGroups = d.list(n, "target_groups", func(n *yaml.Node, field string) string {
 			return d.enum(n, field, vocab.TargetGroups)
-		})
+		}, nil)
 	}
 	if n := d.optional(f, "gcr_objectives"); n != nil {
 		p.GCRObjectives = d.numbers(n, "gcr_objectives", len(vocab.GCRObjectives))
 	}
 	if n := d.optional(f, "sdg_targets"); n != nil {
-		p.SDGTargets = d.list(n, "sdg_targets", d.sdgTarget)
+		p.SDGTargets = d.list(n, "sdg_targets", d.sdgTarget, nil)
 	}
 	if n := d.optional(f, "gcm_objectives"); n != nil {
 		p.GCMObjectives = d.numbers(n, "gcm_objectives", len(vocab.GCMObjectives))
@@ -229,7 +229,7 @@ func (d *decoder) record(root *yaml.Node, wantID string) {
 		if n := d.required(root, f, "support"); n != nil {
 			p.Support = d.list(n, "support", func(n *yaml.Node, field string) string {
 				return d.enum(n, field, vocab.SupportTypes)
-			})
+			}, nil)
 			if len(p.Support) == 0 && n.Kind == yaml.SequenceNode {
 				d.errorf(n, RuleEmptyList, "support must name at least one type of support%s", yamlsrc.Hint("", vocab.Values(vocab.SupportTypes)))
 			}
@@ -517,8 +517,9 @@ func (d *decoder) seq(n *yaml.Node, field string) bool {
 }
 
 // list decodes a list of scalars with item, dropping invalid and repeated
-// items (repeats are reported).
-func (d *decoder) list(n *yaml.Node, field string, item func(*yaml.Node, string) string) []string {
+// items (repeats are reported). When at is not nil, it receives the
+// position of each item kept.
+func (d *decoder) list(n *yaml.Node, field string, item func(*yaml.Node, string) string, at *[]Pos) []string {
 	if !d.seq(n, field) {
 		return nil
 	}
@@ -534,7 +535,9 @@ func (d *decoder) list(n *yaml.Node, field string, item func(*yaml.Node, string)
 			continue
 		}
 		seen[v] = true
-		d.p.Pos[fmt.Sprintf("%s[%d]", field, len(out))] = Pos{c.Line, c.Column}
+		if at != nil {
+			*at = append(*at, Pos{c.Line, c.Column})
+		}
 		out = append(out, v)
 	}
 	return out
@@ -542,7 +545,7 @@ func (d *decoder) list(n *yaml.Node, field string, item func(*yaml.Node, string)
 
 // ids decodes a list of record or measure ids; whether they exist is
 // checked across the catalogue by CheckRefs.
-func (d *decoder) ids(n *yaml.Node, field string) []string {
+func (d *decoder) ids(n *yaml.Node, field string, at *[]Pos) []string {
 	return d.list(n, field, func(c *yaml.Node, f string) string {
 		s := d.scalar(c, f)
 		if c.Kind == yaml.ScalarNode && !IDPattern.MatchString(s) {
@@ -550,7 +553,7 @@ func (d *decoder) ids(n *yaml.Node, field string) []string {
 			return ""
 		}
 		return s
-	})
+	}, at)
 }
 
 func (d *decoder) numbers(n *yaml.Node, field string, maxN int) []int {
@@ -565,7 +568,7 @@ func (d *decoder) numbers(n *yaml.Node, field string, maxN int) []int {
 			return ""
 		}
 		return strconv.Itoa(v)
-	})
+	}, nil)
 	out := make([]int, len(vals))
 	for i, v := range vals {
 		out[i], _ = strconv.Atoi(v)

@@ -8,7 +8,6 @@ import (
 	"path"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -312,7 +311,7 @@ func CheckRefs(recs []*Pledge, measures map[string]string) diag.List {
 			continue
 		}
 		if first, dup := byID[p.ID]; dup {
-			pos := p.Pos["id"]
+			pos := p.At.ID
 			errs.Add(p.Path, pos.Line, pos.Col, RuleDuplicateID, "id %q is already used by %s", p.ID, first.Path)
 			continue
 		}
@@ -340,41 +339,46 @@ func CheckRefs(recs []*Pledge, measures map[string]string) diag.List {
 	}
 	slices.Sort(measureIDs)
 
-	at := func(p *Pledge, field string, i int) Pos { return p.Pos[field+"["+strconv.Itoa(i)+"]"] }
+	at := func(pos []Pos, i int) Pos {
+		if i < len(pos) {
+			return pos[i]
+		}
+		return Pos{}
+	}
 	for _, p := range recs {
 		for i, id := range p.ContributesTo {
 			switch t, ok := byID[id]; {
 			case !ok:
 				ids()
-				pos := at(p, "contributes_to", i)
+				pos := at(p.At.ContributesTo, i)
 				errs.Add(p.Path, pos.Line, pos.Col, RuleUnknownRef, "contributes_to: no multistakeholder pledge has the id %q%s", id, refHint(id, msps))
 			case !t.IsMultistakeholder():
 				ids()
-				pos := at(p, "contributes_to", i)
+				pos := at(p.At.ContributesTo, i)
 				errs.Add(p.Path, pos.Line, pos.Col, RuleUnknownRef, "contributes_to: %q is a pledge, not a multistakeholder pledge%s", id, refHint(id, msps))
 			}
 		}
 		if p.IsMultistakeholder() && len(p.ContributesTo) > 0 {
-			pos := p.Pos["contributes_to[0]"]
+			pos := at(p.At.ContributesTo, 0)
 			errs.Add(p.Path, pos.Line, pos.Col, RuleKindField, "a multistakeholder pledge cannot contribute to another one")
 		}
 		for i, id := range p.Matches {
 			switch t, ok := byID[id]; {
 			case !ok:
 				ids()
-				pos := at(p, "matches", i)
+				pos := at(p.At.Matches, i)
 				errs.Add(p.Path, pos.Line, pos.Col, RuleUnknownRef, "matches: no pledge has the id %q%s", id, refHint(id, pledges))
 			case t.IsMultistakeholder():
-				pos := at(p, "matches", i)
+				pos := at(p.At.Matches, i)
 				errs.Add(p.Path, pos.Line, pos.Col, RuleUnknownRef, "matches: %q is a multistakeholder pledge; a matching pledge matches an ordinary pledge", id)
 			case t == p:
-				pos := at(p, "matches", i)
+				pos := at(p.At.Matches, i)
 				errs.Add(p.Path, pos.Line, pos.Col, RuleUnknownRef, "matches: a pledge cannot match itself")
 			}
 		}
 		for i, id := range p.Measures {
 			if _, ok := measures[id]; !ok {
-				pos := at(p, "measures", i)
+				pos := at(p.At.Measures, i)
 				errs.Add(p.Path, pos.Line, pos.Col, RuleUnknownMeas, "measures: no guidance measure has the id %q%s", id, refHint(id, measureIDs))
 			}
 		}

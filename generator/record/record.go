@@ -98,9 +98,17 @@ type Pledge struct {
 	// Sum is the same hash as two numbers, which fingerprints of pages
 	// listing thousands of records fold without hashing strings.
 	Sum [2]uint64 `json:"-"`
-	// Pos holds the position of values that other records or pages refer
-	// to, keyed by field path ("id", "measures[2]"), for cross-record checks.
-	Pos map[string]Pos `json:"-"`
+	// At says where the values that only the whole catalogue can check
+	// were written, for CheckRefs.
+	At RefPos `json:"-"`
+}
+
+// RefPos holds the positions of a record's id and of each item of its
+// lists of references. Only these: a map of every value's position took
+// a third of a loaded record's memory.
+type RefPos struct {
+	ID                              Pos
+	ContributesTo, Matches, Measures []Pos
 }
 
 // IsContribution reports whether the pledge contributes to a
