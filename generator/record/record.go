@@ -107,7 +107,7 @@ type Pledge struct {
 // lists of references. Only these: a map of every value's position took
 // a third of a loaded record's memory.
 type RefPos struct {
-	ID                              Pos
+	ID                               Pos
 	ContributesTo, Matches, Measures []Pos
 }
 
