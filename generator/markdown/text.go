@@ -42,32 +42,41 @@ func TextOf(h template.HTML) string {
 	return string(foldSpace(buf[:0], text))
 }
 
-// foldSpace appends the words of text to dst, one space between them, as
-// strings.Join(strings.Fields(text), " ") would. dst may share text's
-// memory: it never gets ahead of what it has read.
+// foldSpace writes the words of text into dst's memory, one space between
+// them, as strings.Join(strings.Fields(text), " ") would. dst has room for
+// text and may share its memory: it never gets ahead of what it has read.
+// Byte by byte with an index, as it runs over every description.
 func foldSpace(dst, text []byte) []byte {
+	out := dst[:len(text)]
+	w := 0
 	space := false // a space is due before the next word
 	for i := 0; i < len(text); {
-		c := text[i]
-		n, blank := 1, asciiSpace[c]
+		c, n := text[i], 1
+		blank := asciiSpace[c]
 		if c >= utf8.RuneSelf {
 			var r rune
 			r, n = utf8.DecodeRune(text[i:])
 			blank = unicode.IsSpace(r)
 		}
-		switch {
-		case blank:
-			space = len(dst) > 0
-		case space:
-			dst = append(dst, ' ')
+		if blank {
+			space = w > 0
+			i += n
+			continue
+		}
+		if space {
+			out[w] = ' '
+			w++
 			space = false
-			fallthrough
-		default:
-			dst = append(dst, text[i:i+n]...)
+		}
+		if n == 1 {
+			out[w] = c
+			w++
+		} else {
+			w += copy(out[w:], text[i:i+n])
 		}
 		i += n
 	}
-	return dst
+	return out[:w]
 }
 
 var asciiSpace = [256]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
