@@ -565,6 +565,8 @@ func (c *countingWriter) stream(name string, write func(io.Writer) error) error 
 	}
 	n := &byteCounter{w: f}
 	err = write(n)
+	// Closed even when write failed, to release the file; what it staged
+	// is discarded with the failed build.
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

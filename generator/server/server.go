@@ -254,6 +254,28 @@ func (m *memory) WriteFile(name string, data []byte) error {
 	return nil
 }
 
+// Create collects a file the build writes in pieces (the open data) in a
+// buffer sized for the last build's version of it, which a rebuild
+// seldom changes much: grown from nothing, the buffers of a 10,000-pledge
+// catalogue's data copied tens of megabytes on every save.
+func (m *memory) Create(name string) (io.WriteCloser, error) {
+	m.mu.Lock()
+	n := len(m.old[strings.TrimPrefix(name, "/")])
+	m.mu.Unlock()
+	f := &memFile{m: m, name: name}
+	f.Grow(n + n/8)
+	return f, nil
+}
+
+// memFile is a file of memory being written in pieces.
+type memFile struct {
+	bytes.Buffer
+	m    *memory
+	name string
+}
+
+func (f *memFile) Close() error { return f.m.WriteFile(f.name, f.Bytes()) }
+
 // rebuild builds the site again and tells the pages. changed lists the
 // source paths that triggered it (nil for the first build).
 func (s *Server) rebuild(ctx context.Context, changed []string) {

@@ -354,17 +354,34 @@ func children(t *testing.T) []string {
 // and changed pages, other files, and files the last build had but this
 // one did not make.
 func TestMemoryCountsChanges(t *testing.T) {
-	old := map[string][]byte{"a.html": []byte("a"), "b.css": []byte("b"), "c.html": []byte("c")}
+	old := map[string][]byte{"a.html": []byte("a"), "b.css": []byte("b"), "c.html": []byte("c"),
+		"data/x.json": []byte("[1,2]"), "data/y.json": []byte("[1]")}
 	m := &memory{files: map[string][]byte{}, old: old}
 	for name, data := range map[string]string{"/a.html": "a", "b.css": "b2", "d.html": "d"} {
 		if err := m.WriteFile(name, []byte(data)); err != nil {
 			t.Fatal(err)
 		}
 	}
+	// Files written in pieces, as the open data is: one the same, one not.
+	for name, pieces := range map[string][]string{"/data/x.json": {"[1,", "2]"}, "data/y.json": {"[1,", "3]"}} {
+		f, err := m.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range pieces {
+			io.WriteString(f, p)
+		}
+		if err := f.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := string(m.files["data/y.json"]); got != "[1,3]" {
+		t.Errorf("data/y.json holds %q, want [1,3]", got)
+	}
 	if err := m.WriteFile("d.html", nil); err == nil {
 		t.Error("a second d.html was accepted")
 	}
-	if pages, files := m.changed(); pages != 1 || files != 3 {
-		t.Errorf("pages %d, files %d; want 1 page (d.html) and 3 files (b.css, c.html, d.html)", pages, files)
+	if pages, files := m.changed(); pages != 1 || files != 4 {
+		t.Errorf("pages %d, files %d; want 1 page (d.html) and 4 files (b.css, c.html, d.html, data/y.json)", pages, files)
 	}
 }
