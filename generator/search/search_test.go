@@ -278,3 +278,52 @@ func TestExcerpt(t *testing.T) {
 		}
 	}
 }
+
+// TestTermsAreDistinct checks that terms gives each stem of a text once,
+// in order of first occurrence, as Tokens' output with repeats dropped:
+// in one call after another, and once the tokenizer's caches are full,
+// when stems it has no term for are marked apart.
+func TestTermsAreDistinct(t *testing.T) {
+	texts := []string{
+		"Refugees and refugee children: the refugee's rights, refugees' rights.",
+		"Legal aid, legal AID and aid; Türkiye turkiye TÜRKIYE.",
+		"shelter sheltered sheltering shelters 2024 2024 a a an",
+		"",
+		"Refugees and refugee children: the refugee's rights, refugees' rights.",
+	}
+	want := func(text string) []string {
+		var out []string
+		for _, s := range Tokens(text) {
+			if !slices.Contains(out, s) {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	for _, full := range []bool{false, true} {
+		tz := &tokenizer{}
+		if full {
+			// Distinct words enough to fill both caches.
+			var b strings.Builder
+			for i := range 2 * maxCached {
+				b.WriteString(" w")
+				b.WriteString(strconv.FormatInt(int64(i), 36))
+			}
+			tz.terms(b.String())
+			if len(tz.words) < maxCached || len(tz.stems) < maxCached {
+				t.Fatalf("caches hold %d words and %d stems, want them full", len(tz.words), len(tz.stems))
+			}
+		}
+		for round := range 2 {
+			for _, text := range texts {
+				// Fresh words each round when full: stems with no term.
+				if full && round == 1 {
+					text += " zebra zebras " + text
+				}
+				if got := tz.terms(text); !slices.Equal(got, want(text)) {
+					t.Errorf("full caches %v, round %d: terms(%q) = %q, want %q", full, round, text, got, want(text))
+				}
+			}
+		}
+	}
+}

@@ -10,75 +10,87 @@ import (
 // Tokens splits text into index terms: lowercase words of letters and
 // digits, accents folded ("Türkiye" -> "turkiye"), stop words dropped and
 // each word stemmed. The browser client tokenizes queries the same way.
-func Tokens(text string) []string { return (&tokenizer{}).tokens(text, nil) }
+func Tokens(text string) []string { return (&tokenizer{}).tokens(text, nil, false) }
 
 // tokenizer remembers the stems it has computed: text repeats its words,
 // and stemming is the costly part of indexing. One per goroutine.
 type tokenizer struct {
-	stems map[string]string
+	words map[string]*term // by word; nil for a word that is not indexed
+	stems map[string]*term // by stem: the words of one stem share its term
 	word  []byte
-	seen  map[string]uint32 // by unique: the call that last saw a term
-	call  uint32
-	out   []string // reused by terms
+	call  uint32            // the current call of terms
+	seen  map[string]uint32 // terms' marks of stems not cached (caches full)
+	out   []string          // reused by terms
 }
+
+// term is a stem a tokenizer has met. mark is the call of terms that last
+// gave it, so that each call gives it once without a set of its own.
+type term struct {
+	stem string
+	mark uint32
+}
+
+// maxCached bounds a tokenizer's caches, whatever the text.
+const maxCached = 1 << 16
 
 // terms returns the distinct terms of text, first occurrences in order,
 // in a slice of their own and of their size: a document's terms are held
 // until its chunk is merged, and text repeats its words.
 func (tz *tokenizer) terms(text string) []string {
-	tz.out = tz.tokens(text, tz.out[:0])
-	return slices.Clone(tz.unique(tz.out))
-}
-
-// unique drops the repeats of terms in place, keeping first occurrences.
-func (tz *tokenizer) unique(terms []string) []string {
-	if tz.seen == nil {
-		tz.seen = map[string]uint32{}
-	}
 	// Forget the marks when the counter wraps (an old mark would look
-	// current) or the map has grown large.
+	// current) or the marks of uncached stems have grown many.
 	if tz.call++; tz.call == 0 || len(tz.seen) > 1<<17 {
+		for _, t := range tz.stems {
+			t.mark = 0
+		}
 		clear(tz.seen)
 		tz.call = 1
 	}
-	out := terms[:0]
-	for _, t := range terms {
-		if tz.seen[t] != tz.call {
-			tz.seen[t] = tz.call
-			out = append(out, t)
-		}
-	}
-	return out
+	tz.out = tz.tokens(text, tz.out[:0], true)
+	return slices.Clone(tz.out)
 }
 
-// tokens appends the terms of text to out.
-func (tz *tokenizer) tokens(text string, out []string) []string {
-	if tz.stems == nil {
-		tz.stems = map[string]string{}
+// tokens appends the terms of text to out; with distinct, only those this
+// call of terms has not given yet.
+func (tz *tokenizer) tokens(text string, out []string, distinct bool) []string {
+	if tz.words == nil {
+		tz.words, tz.stems, tz.seen = map[string]*term{}, map[string]*term{}, map[string]uint32{}
 	}
 	word := tz.word[:0]
 	flush := func() {
 		if len(word) == 0 {
 			return
 		}
-		if st, ok := tz.stems[string(word)]; ok { // no allocation for the lookup
-			if st != "" {
-				out = append(out, st)
+		t, ok := tz.words[string(word)] // no allocation for the lookup
+		if !ok {
+			w := string(word)
+			st := ""
+			if !(len(w) < 2 && !isDigit(w[0]) || stopWords[w] || len(w) > 40) {
+				st = Stem(w)
 			}
-			word = word[:0]
-			return
+			if st != "" {
+				if t = tz.stems[st]; t == nil && len(tz.stems) < maxCached {
+					t = &term{stem: st}
+					tz.stems[st] = t
+				}
+			}
+			// A word is cached with its term, or as not indexed; a stem
+			// the full cache has no term for is marked in seen instead,
+			// and stays uncached, so its marks are always in one place.
+			if len(tz.words) < maxCached && (st == "" || t != nil) {
+				tz.words[w] = t
+			}
+			if t == nil && st != "" {
+				if !distinct || tz.seen[st] != tz.call {
+					tz.seen[st] = tz.call
+					out = append(out, st)
+				}
+			}
 		}
-		w := string(word)
 		word = word[:0]
-		st := ""
-		if !(len(w) < 2 && !isDigit(w[0]) || stopWords[w] || len(w) > 40) {
-			st = Stem(w)
-		}
-		if len(tz.stems) < 1<<16 {
-			tz.stems[w] = st
-		}
-		if st != "" {
-			out = append(out, st)
+		if t != nil && (!distinct || t.mark != tz.call) {
+			t.mark = tz.call
+			out = append(out, t.stem)
 		}
 	}
 	for _, r := range text {
