@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/metrics"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -86,6 +87,8 @@ func benchBuild(b *testing.B, n int) {
 	}
 	defer builder.Close()
 	b.ResetTimer()
+	var peak uint64
+	stop := watchLiveHeap(&peak)
 	for range b.N {
 		st, _, err := builder.Build(ctx, "", discard{})
 		if err != nil {
@@ -96,6 +99,33 @@ func benchBuild(b *testing.B, n int) {
 			b.ReportMetric(float64(p.Duration.Milliseconds()), strings.ReplaceAll(p.Name, " ", "_")+"-ms")
 		}
 	}
+	stop()
+	// The most the collector found alive: what the build holds at once,
+	// which should grow with the catalogue and no faster.
+	b.ReportMetric(float64(peak)/(1<<20), "peak-live-MiB")
+}
+
+// watchLiveHeap records in peak the largest live heap a collection finds
+// until stop is called.
+func watchLiveHeap(peak *uint64) (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+		tick := time.NewTicker(2 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			metrics.Read(s)
+			*peak = max(*peak, s[0].Value.Uint64())
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
 }
 
 // BenchmarkBuild1k and BenchmarkBuild10k time a whole build into memory
