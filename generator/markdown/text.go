@@ -43,10 +43,15 @@ func TextOf(h template.HTML) string {
 }
 
 // foldSpace writes the words of text into dst's memory, one space between
-// them, as strings.Join(strings.Fields(text), " ") would. dst has room for
-// text and may share its memory: it never gets ahead of what it has read.
-// Byte by byte with an index, as it runs over every description.
+// them, as strings.Join(strings.Fields(text), " ") would. dst may share
+// text's memory: it never gets ahead of what it has read. Byte by byte
+// with an index, as it runs over every description.
 func foldSpace(dst, text []byte) []byte {
+	if cap(dst) < len(text) {
+		// Decoding references never lengthens text (html's entities are
+		// longer than what they stand for), but that is html's to keep.
+		dst = make([]byte, 0, len(text))
+	}
 	out := dst[:len(text)]
 	w := 0
 	space := false // a space is due before the next word
