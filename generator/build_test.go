@@ -215,6 +215,67 @@ func TestBuildIsDeterministic(t *testing.T) {
 	}
 }
 
+// TestUnchangedSourcesAreNotRebuilt checks the build stamp: a build of
+// unchanged sources into an untouched folder stops early, and anything
+// touched on either side makes it build again and leave a stamp that
+// matches the folder.
+func TestUnchangedSourcesAreNotRebuilt(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir()) // the stamp's home
+	src := fixture(t, "basic")
+	dest := filepath.Join(t.TempDir(), "public")
+	files := 0
+	for _, step := range []struct {
+		name     string
+		change   func() // before the build
+		upToDate bool
+		written  int
+	}{
+		{"first build", nil, false, -1},
+		{"again", nil, true, 0},
+		{"an output file's time changed", func() {
+			later := fixedTime.Add(time.Hour)
+			must(t, os.Chtimes(filepath.Join(dest, "index.html"), later, later))
+		}, false, 0},
+		{"again after the touch", nil, true, 0},
+		{"an output file removed", func() { must(t, os.Remove(filepath.Join(dest, "data", "pledges.json"))) }, false, 1},
+		{"again after the removal", nil, true, 0},
+		{"a source changed", func() {
+			f := filepath.Join(src, "pledges", "ngo-shelter-kenya.yaml")
+			data, err := os.ReadFile(f)
+			must(t, err)
+			must(t, os.WriteFile(f, append(data, "# reviewed\n"...), 0o644))
+		}, false, -1},
+		{"again after the source change", nil, true, 0},
+	} {
+		if step.change != nil {
+			step.change()
+		}
+		st, err := build(t, src, dest)
+		if err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		if st.UpToDate != step.upToDate {
+			t.Errorf("%s: up to date = %v, want %v", step.name, st.UpToDate, step.upToDate)
+		}
+		if step.written >= 0 && st.Written != step.written {
+			t.Errorf("%s: %d files written, want %d", step.name, st.Written, step.written)
+		}
+		if files == 0 {
+			files = len(tree(t, dest))
+		}
+		if st.Files != files {
+			t.Errorf("%s: %d files, want %d", step.name, st.Files, files)
+		}
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestFailedBuildLeavesPreviousSite(t *testing.T) {
 	src := fixture(t, "basic")
 	parent := t.TempDir()

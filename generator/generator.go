@@ -148,6 +148,8 @@ func Build(ctx context.Context, cfg Config) (Stats, error) {
 				Phases: []Phase{{"check sources unchanged", time.Since(start)}}}, nil
 		}
 	}
+	ph := &phases{last: start}
+	ph.done("check sources changed")
 	b, err := NewBuilder(ctx, cfg.Source, cfg.SassBinary, false)
 	if err != nil {
 		return Stats{}, err
@@ -157,22 +159,26 @@ func Build(ctx context.Context, cfg Config) (Stats, error) {
 	if err != nil {
 		return Stats{}, err
 	}
+	ph.done("start")
 	st, _, err := b.Build(ctx, cfg.BaseURL, out)
 	if err != nil {
 		_ = out.Abort()
 		return st, err
 	}
-	t := time.Now()
+	st.Phases = append(ph.list, st.Phases...)
+	ph = &phases{last: time.Now()}
 	removed, err := out.Commit()
 	if err != nil {
 		_ = out.Abort()
 		return st, err
 	}
-	st.Phases = append(st.Phases, Phase{"commit", time.Since(t)})
+	ph.done("commit")
 	st.Written, st.Removed = out.Changed(), removed
 	if kerr == nil {
-		writeStamp(cfg, key)
+		writeStamp(cfg, key, out.Stats())
+		ph.done("stamp")
 	}
+	st.Phases = append(st.Phases, ph.list...)
 	st.Duration = time.Since(start)
 	return st, nil
 }

@@ -10,6 +10,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"pledgesite/generator/output"
 )
 
 // A stamp records what a build was made from and what it wrote, so that a
@@ -105,28 +107,16 @@ func upToDate(cfg Config, key string) (files int, ok bool) {
 	return seen, err == nil && seen == len(s.Files)
 }
 
-// writeStamp records a finished build. Failing to write it only costs the
-// next build its shortcut.
-func writeStamp(cfg Config, key string) {
+// writeStamp records a finished build from what its writer left on disk.
+// Failing to write it only costs the next build its shortcut.
+func writeStamp(cfg Config, key string, files map[string]output.Stat) {
 	p, err := stampPath(cfg.Dest)
 	if err != nil {
 		return
 	}
-	s := stamp{Sources: key, Files: map[string]fstat{}}
-	err = filepath.WalkDir(cfg.Dest, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(cfg.Dest, path)
-		s.Files[filepath.ToSlash(rel)] = fstat{Size: info.Size(), Mod: info.ModTime().UnixNano()}
-		return nil
-	})
-	if err != nil {
-		return
+	s := stamp{Sources: key, Files: make(map[string]fstat, len(files))}
+	for name, st := range files {
+		s.Files[name] = fstat{Size: st.Size, Mod: st.Mod}
 	}
 	data, err := json.Marshal(s)
 	if err != nil || os.MkdirAll(filepath.Dir(p), 0o755) != nil {

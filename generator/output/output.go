@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -38,8 +39,18 @@ type Dir struct {
 	mu       sync.Mutex
 	produced map[string]bool // every file of this build, by slash path
 	staged   []string        // files written to staging
+	stats    map[string]Stat // what each file of this build is on disk
 	dirs     sync.Map        // staging folders made, so each is made once
 }
+
+// Stat is the size and modification time of a file of the output, as the
+// build left it: enough to tell later whether someone has touched it.
+type Stat struct {
+	Size int64
+	Mod  int64 // Unix nanoseconds
+}
+
+func statOf(fi fs.FileInfo) Stat { return Stat{Size: fi.Size(), Mod: fi.ModTime().UnixNano()} }
 
 // Begin prepares a build into dest. The staging folder is created beside
 // dest, on the same file system, so moving files into place is a rename.
@@ -59,7 +70,7 @@ func Begin(dest string) (*Dir, error) {
 	if err := os.Chmod(staging, 0o755); err != nil {
 		return nil, err
 	}
-	d := &Dir{dest: dest, staging: staging, produced: map[string]bool{}}
+	d := &Dir{dest: dest, staging: staging, produced: map[string]bool{}, stats: map[string]Stat{}}
 	st, err := os.Stat(dest)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -96,7 +107,8 @@ func (d *Dir) WriteFile(name string, data []byte) error {
 		return err
 	}
 	if !d.fresh {
-		if old, err := os.ReadFile(filepath.Join(d.dest, filepath.FromSlash(rel))); err == nil && bytes.Equal(old, data) {
+		if st, ok := holds(filepath.Join(d.dest, filepath.FromSlash(rel)), data); ok {
+			d.record(rel, st)
 			return nil
 		}
 	}
@@ -104,11 +116,34 @@ func (d *Dir) WriteFile(name string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(p, data, 0o644); err != nil {
+	st, err := writeFile(p, data)
+	if err != nil {
 		return err
 	}
+	d.record(rel, st)
 	d.stage(rel)
 	return nil
+}
+
+// holds reports whether the file at name holds exactly data, and its stat
+// when it does.
+func holds(name string, data []byte) (Stat, bool) {
+	f, err := os.Open(name)
+	if err != nil {
+		return Stat{}, false
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() != int64(len(data)) {
+		return Stat{}, false
+	}
+	// One byte more than expected is read to be sure the file ends there.
+	buf := make([]byte, len(data)+1)
+	n, err := io.ReadFull(f, buf)
+	if err != io.ErrUnexpectedEOF && err != io.EOF || !bytes.Equal(buf[:n], data) {
+		return Stat{}, false
+	}
+	return statOf(fi), true
 }
 
 // Create starts the site file name, for a file too large to hold in
@@ -147,14 +182,27 @@ func (s *stream) Close() error {
 	if err != nil {
 		return err
 	}
+	kept := s.f.Name()
 	if !s.d.fresh {
-		same, err := sameFiles(s.f.Name(), filepath.Join(s.d.dest, filepath.FromSlash(s.rel)))
+		dest := filepath.Join(s.d.dest, filepath.FromSlash(s.rel))
+		same, err := sameFiles(kept, dest)
 		if err != nil {
 			return err
 		}
 		if same {
-			return os.Remove(s.f.Name())
+			if err := os.Remove(kept); err != nil {
+				return err
+			}
+			kept = dest
 		}
+	}
+	fi, err := os.Stat(kept)
+	if err != nil {
+		return err
+	}
+	s.d.record(s.rel, statOf(fi))
+	if kept != s.f.Name() {
+		return nil
 	}
 	s.d.stage(s.rel)
 	return nil
@@ -216,13 +264,48 @@ func (d *Dir) produce(name string) (string, error) {
 // stagingPath returns where rel is staged, making its folder.
 func (d *Dir) stagingPath(rel string) (string, error) {
 	p := filepath.Join(d.staging, filepath.FromSlash(rel))
-	if dir := filepath.Dir(p); !d.made(dir) {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return "", err
-		}
-		d.dirs.Store(dir, true)
+	if err := d.mkdir(filepath.Dir(p)); err != nil {
+		return "", err
 	}
 	return p, nil
+}
+
+// mkdir makes the staging folder dir and its missing parents. Most folders
+// of a build are new and hold one page: making them straight away, rather
+// than looking first as os.MkdirAll does, saves two system calls a page.
+func (d *Dir) mkdir(dir string) error {
+	if d.made(dir) || dir == d.staging {
+		return nil
+	}
+	err := os.Mkdir(dir, 0o755)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err = d.mkdir(filepath.Dir(dir)); err == nil {
+			err = os.Mkdir(dir, 0o755)
+		}
+	}
+	// Another writer may have made it first; a file in its place makes
+	// the write fail with a clear error.
+	if err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	d.dirs.Store(dir, true)
+	return nil
+}
+
+// record notes what the file rel is on disk.
+func (d *Dir) record(rel string, st Stat) {
+	d.mu.Lock()
+	d.stats[rel] = st
+	d.mu.Unlock()
+}
+
+// Stats returns the size and time of every file of the build, by slash
+// path, once Commit has put them in place. A build moves files by
+// renaming them, which keeps their times.
+func (d *Dir) Stats() map[string]Stat {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return maps.Clone(d.stats)
 }
 
 // stage records that rel was written to staging, for Commit.

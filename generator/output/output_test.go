@@ -38,7 +38,34 @@ func build(t *testing.T, dest string, site map[string]string) (*Dir, int) {
 	if _, err := d.Commit(); err != nil {
 		t.Fatal(err)
 	}
+	checkStats(t, d, dest)
 	return d, changed
+}
+
+// checkStats checks that Stats describes every file in dest as it is on
+// disk, and nothing else: the build stamp is made from it.
+func checkStats(t *testing.T, d *Dir, dest string) {
+	t.Helper()
+	got := d.Stats()
+	n := 0
+	filepath.WalkDir(dest, func(p string, e os.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		n++
+		rel, _ := filepath.Rel(dest, p)
+		fi, err := e.Info()
+		if err != nil {
+			return err
+		}
+		if want := statOf(fi); got[filepath.ToSlash(rel)] != want {
+			t.Errorf("Stats()[%s] = %+v, the file on disk is %+v", rel, got[filepath.ToSlash(rel)], want)
+		}
+		return nil
+	})
+	if len(got) != n {
+		t.Errorf("Stats() has %d files, the destination %d", len(got), n)
+	}
 }
 
 func TestWritesOnlyWhatChanged(t *testing.T) {
@@ -164,6 +191,7 @@ func TestCreateWritesOnlyWhatChanged(t *testing.T) {
 		if _, err := d.Commit(); err != nil {
 			t.Fatal(err)
 		}
+		checkStats(t, d, dest)
 		if got := files(t, dest); !equal(got, map[string]string{"data/pledges.json": step.data}) {
 			t.Errorf("%s: destination holds %d files, or other bytes", step.name, len(got))
 		}
