@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"pledgesite/generator/markdown"
+	"pledgesite/generator/render"
 	"pledgesite/generator/site"
 	"pledgesite/generator/synth"
 )
@@ -217,4 +219,47 @@ func BenchmarkModel10k(b *testing.B) {
 	for b.Loop() {
 		site.New(src.Config, src.Content, src.Records)
 	}
+}
+
+// BenchmarkPledgePages times the templates alone: every pledge page of a
+// 1,000-pledge catalogue, with the descriptions rendered beforehand (as
+// the search index often has them ready).
+func BenchmarkPledgePages(b *testing.B) {
+	src, errs := Load(os.DirFS(benchSource(b, 1000)), "")
+	if len(errs) > 0 {
+		b.Fatal(errs)
+	}
+	s := site.New(src.Config, src.Content, src.Records)
+	r := render.New(s, markdown.New(), render.Assets{CSS: "/css/main.css"}, func(string) string { return "2026-01-01" }, nil)
+	th, terrs := render.LoadTheme(src.FS, "themes/default", r.Funcs())
+	if len(terrs) > 0 {
+		b.Fatal(terrs)
+	}
+	r.SetTheme(th)
+	jobs, err := r.Jobs()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var pages []render.Job
+	for _, j := range jobs {
+		if j.Page.Kind == "pledge" {
+			pages = append(pages, j)
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		r.PrepareDescriptions()
+		for _, p := range s.Records {
+			if _, err := r.Description(p); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StartTimer()
+		if err := r.Render(pages, discard{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(pages))/1000, "µs/page")
 }
