@@ -26,6 +26,7 @@ func (r *Renderer) Funcs() template.FuncMap {
 		"cards":         r.cardList,
 		"rows":          r.rowList,
 		"chrome":        r.chrome,
+		"pageMeta":      r.pageMeta,
 		"tags":          r.tags,
 		"measure":       r.MeasurePage,
 		"pledgeURL":     PledgeURL,
