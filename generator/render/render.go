@@ -46,6 +46,8 @@ type Renderer struct {
 	descriptions map[*record.Pledge]*description
 	// chromeCache holds the header and footer, rendered once per build.
 	chromeCache sync.Map
+	links       *links // every term's link, made on first use
+	linksOnce   sync.Once
 	dates       func(path string) string
 	search      searchData
 	searchSet   bool // the index is built and search holds its data

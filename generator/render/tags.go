@@ -48,9 +48,10 @@ var tagGroups = []tagGroup{
 // the largest cost of a build; the markup is the theme's inline-list and
 // plain-list classes.
 func (r *Renderer) tags(p *record.Pledge) template.HTML {
+	links := r.termLinks()
 	var b strings.Builder
 	b.Grow(2048) // a typical record's tags, written without regrowing
-	for _, g := range tagGroups {
+	for gi, g := range tagGroups {
 		values := g.values(p)
 		if len(values) == 0 {
 			continue
@@ -61,27 +62,39 @@ func (r *Renderer) tags(p *record.Pledge) template.HTML {
 		b.WriteString(g.class)
 		b.WriteString("\">")
 		for _, v := range values {
-			var text, note string
-			u := r.termURL(g.key, v)
-			switch g.key {
-			case "measures":
-				m := r.site.Measures[v]
-				if m == nil {
-					continue
-				}
-				u, text = m.URL, strings.ToUpper(m.Measure)+" · "+m.Title
-			case "sdg":
-				text, note = v, label("sdg", v)
-			default:
-				text = g.text(g.key, v)
+			item, ok := links.tags[gi][v]
+			if !ok {
+				item = r.tagItem(g, v)
 			}
-			b.WriteString("<li>")
-			r.writeLink(&b, u, text, note)
-			b.WriteString("</li>")
+			b.WriteString(item)
 		}
 		b.WriteString("</ul></dd>")
 	}
-	return template.HTML(b.String()) //nolint:gosec // every value is escaped above
+	return template.HTML(b.String()) //nolint:gosec // every value is escaped by tagItem
+}
+
+// tagItem is the list item of one value in a tag group: linked to its
+// list page and labelled, or "" for a measure the guidance lacks.
+func (r *Renderer) tagItem(g tagGroup, v string) string {
+	var text, note string
+	u := r.termURL(g.key, v)
+	switch g.key {
+	case "measures":
+		m := r.site.Measures[v]
+		if m == nil {
+			return ""
+		}
+		u, text = m.URL, strings.ToUpper(m.Measure)+" · "+m.Title
+	case "sdg":
+		text, note = v, label("sdg", v)
+	default:
+		text = g.text(g.key, v)
+	}
+	var b strings.Builder
+	b.WriteString("<li>")
+	r.writeLink(&b, u, text, note)
+	b.WriteString("</li>")
+	return b.String()
 }
 
 // termLink is one taxonomy value linked to its list page and labelled
@@ -89,9 +102,56 @@ func (r *Renderer) tags(p *record.Pledge) template.HTML {
 // One call instead of the five (and three escapers) of writing the link
 // out in a layout.
 func (r *Renderer) termLink(key, value string) template.HTML {
+	if h, ok := r.termLinks().terms[key][value]; ok {
+		return h
+	}
+	return r.newTermLink(key, value)
+}
+
+func (r *Renderer) newTermLink(key, value string) template.HTML {
 	var b strings.Builder
 	r.writeLink(&b, r.termURL(key, value), label(key, value), "")
 	return template.HTML(b.String()) //nolint:gosec // escaped by writeLink
+}
+
+// links holds the markup of every term of the site as tags and termLink
+// write it. A pledge page links dozens of terms, the same on every page:
+// made once per build, they are looked up instead of made again.
+type links struct {
+	tags  []map[string]string                 // by tag group, then value
+	terms map[string]map[string]template.HTML // by taxonomy key, then value
+}
+
+// termLinks returns the build's links, making them on first use.
+func (r *Renderer) termLinks() *links {
+	r.linksOnce.Do(func() {
+		l := &links{tags: make([]map[string]string, len(tagGroups)), terms: map[string]map[string]template.HTML{}}
+		for _, t := range r.site.Taxonomies {
+			m := make(map[string]template.HTML, len(t.Terms))
+			for _, term := range t.Terms {
+				m[term.Value] = r.newTermLink(t.Key, term.Value)
+			}
+			l.terms[t.Key] = m
+		}
+		for i, g := range tagGroups {
+			var values []string
+			if g.key == "measures" {
+				for id := range r.site.Measures {
+					values = append(values, id)
+				}
+			} else if t := r.site.Taxonomy(g.key); t != nil {
+				for _, term := range t.Terms {
+					values = append(values, term.Value)
+				}
+			}
+			l.tags[i] = make(map[string]string, len(values))
+			for _, v := range values {
+				l.tags[i][v] = r.tagItem(g, v)
+			}
+		}
+		r.links = l
+	})
+	return r.links
 }
 
 // writeLink writes text, and a muted note after it if any, escaped and
