@@ -27,6 +27,7 @@ func (r *Renderer) Funcs() template.FuncMap {
 		"rows":          r.rowList,
 		"chrome":        r.chrome,
 		"pageMeta":      r.pageMeta,
+		"crumbTrail":    r.crumbTrail,
 		"tags":          r.tags,
 		"measure":       r.MeasurePage,
 		"pledgeURL":     PledgeURL,
@@ -353,6 +354,34 @@ func (r *Renderer) chrome(name string, p *Page) (template.HTML, error) {
 	}
 	html := template.HTML(b.String()) //nolint:gosec // output of html/template
 	r.chromeCache.Store(key, html)
+	return html, nil
+}
+
+// crumbTrail renders the theme's "crumb-trail" partial, the links above
+// a page in its breadcrumb trail, once per trail, and reuses it: the
+// thousands of pledge and list pages share a few trails.
+func (r *Renderer) crumbTrail(p *Page) (template.HTML, error) {
+	var key strings.Builder
+	key.WriteString("crumb-trail")
+	for _, c := range p.Crumbs {
+		key.WriteByte(0)
+		key.WriteString(c.URL)
+		key.WriteByte(0)
+		key.WriteString(c.Title)
+	}
+	if html, ok := r.chromeCache.Load(key.String()); ok {
+		return html.(template.HTML), nil
+	}
+	t, err := r.theme.layout("page")
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	if err := t.ExecuteTemplate(&b, "crumb-trail", struct{ Crumbs []Crumb }{p.Crumbs}); err != nil {
+		return "", err
+	}
+	html := template.HTML(b.String()) //nolint:gosec // output of html/template
+	r.chromeCache.Store(key.String(), html)
 	return html, nil
 }
 

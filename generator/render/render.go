@@ -44,7 +44,8 @@ type Renderer struct {
 	// build (see Description). Keyed by record, not by Markdown: hashing
 	// every description for each lookup showed in profiles.
 	descriptions map[*record.Pledge]*description
-	// chromeCache holds the header and footer, rendered once per build.
+	// chromeCache holds the header, the footer and the breadcrumb trails,
+	// each rendered once per build.
 	chromeCache sync.Map
 	links       *links // every term's link, made on first use
 	linksOnce   sync.Once
