@@ -130,7 +130,8 @@ type Phase struct {
 // does not cache renders pages into reused buffers, so its writer must not
 // keep data past the call; a caching Builder hands every file over for
 // good. A Writer that also has Create(name) (io.WriteCloser, error), as
-// output.Dir does, receives the open data in pieces instead of whole.
+// output.Dir does, receives the open data in pieces instead of whole; one
+// that has Defer (see Deferrer) is handed the means to make it instead.
 type Writer interface {
 	WriteFile(name string, data []byte) error
 }
@@ -198,6 +199,7 @@ type Builder struct {
 	index   *search.Cache
 	data    *opendata.Cache
 	cache   bool             // keep results between builds
+	renders atomic.Uint64    // renders begun: deferred files of an earlier one are stale
 	model   *site.Site       // the last build's model, when caching
 	render  *render.Renderer // the last build's renderer, when caching
 	css     struct{ key, css string }
@@ -253,7 +255,10 @@ func (b *Builder) Build(ctx context.Context, baseURL string, w Writer) (Stats, *
 		st.Phases = ph.list
 		return st, src, errs
 	}
-	cw := &countingWriter{w: w}
+	// From here the model and the caches of the last build are reused:
+	// what that build deferred would now make another build's files.
+	n := b.renders.Add(1)
+	cw := &countingWriter{w: w, stale: func() bool { return b.renders.Load() != n }}
 	err := b.write(ctx, src, cw, ph)
 	st.Phases = ph.list
 	if err != nil {
@@ -535,10 +540,15 @@ func lastMod(p *render.Page, dates *history.Dates, recDates map[*record.Pledge]s
 // written from several goroutines, hence the atomics.
 type countingWriter struct {
 	w     Writer
+	stale func() bool // whether a deferred file can no longer be made
 	pages int
 	files atomic.Int64
 	bytes atomic.Int64
 }
+
+// ErrStale is what a deferred file's function returns once another build
+// of its Builder has begun.
+var ErrStale = errors.New("the sources were rebuilt since this file's build")
 
 func (c *countingWriter) WriteFile(name string, data []byte) error {
 	if err := c.w.WriteFile(name, data); err != nil {
@@ -554,9 +564,34 @@ type creator interface {
 	Create(name string) (io.WriteCloser, error)
 }
 
-// stream writes the file name that write makes: in pieces when the writer
-// takes them, else whole.
+// Deferrer is a Writer that takes the open data, the largest files of a
+// build and the least read, as a function that writes it, to call when
+// the file is first wanted: the preview server, which rebuilds on every
+// save and seldom serves those files. The function may be called only
+// until the next build of the same Builder begins to render, which
+// reuses what it reads; after that it returns ErrStale. It must not be
+// called while a build runs.
+type Deferrer interface {
+	Defer(name string, write func(io.Writer) error) error
+}
+
+// stream writes the file name that write makes: deferred when the writer
+// takes that, in pieces when it takes them, else whole.
 func (c *countingWriter) stream(name string, write func(io.Writer) error) error {
+	if d, ok := c.w.(Deferrer); ok {
+		stale := c.stale
+		err := d.Defer(name, func(to io.Writer) error {
+			if stale != nil && stale() {
+				return ErrStale
+			}
+			return write(to)
+		})
+		if err != nil {
+			return err
+		}
+		c.files.Add(1)
+		return nil
+	}
 	cr, ok := c.w.(creator)
 	if !ok {
 		var buf bytes.Buffer

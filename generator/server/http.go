@@ -74,6 +74,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		name += "/"
 	}
 	data, ok := files[name]
+	if !ok && name != "" && !strings.HasSuffix(name, "/") {
+		var err error
+		if data, ok, err = s.lazyFile(name); err != nil {
+			// The build that deferred it has been followed by one that
+			// failed after reusing its model: serve no stale data.
+			w.Header().Set("Cache-Control", "no-store")
+			http.Error(w, name+": "+err.Error()+"; fix the problems the pages show and it is made again", http.StatusServiceUnavailable)
+			return
+		}
+	}
 	switch {
 	case ok && !strings.HasSuffix(name, "/") && name != "":
 	case name == "" || strings.HasSuffix(name, "/"):

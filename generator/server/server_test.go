@@ -281,6 +281,49 @@ func TestServesTheSite(t *testing.T) {
 	}
 }
 
+// TestOpenDataIsNeverStale checks the open data, which the server makes
+// on first request: it stays the last good build's while a record has a
+// mistake (that build stopped before reusing anything), is refused when
+// it was not made before a failed build reused the last good build's
+// model (here a template error), and is made anew after the fix.
+func TestOpenDataIsNeverStale(t *testing.T) {
+	src := fixture(t)
+	s := start(t, src)
+	data := func(step string, status int, has string) {
+		t.Helper()
+		got, _, body := get(t, s.URL()+"data/pledges.json")
+		if got != status || !strings.Contains(body, has) {
+			t.Errorf("%s: %d %.80q; want %d and %q", step, got, body, status, has)
+		}
+	}
+	step := func(name string, broken bool, change func()) {
+		t.Helper()
+		n, _ := s.Rebuilds()
+		change()
+		if failed := settle(t, s, n); failed != broken {
+			t.Fatalf("%s: rebuild failed = %v, want %v", name, failed, broken)
+		}
+	}
+	data("first build", 200, `"title":"Shelter beds in Nairobi"`)
+	step("a record mistake", true, func() {
+		edit(t, src, "pledges/ngo-shelter-kenya.yaml", "status: in-progress", "status: in progres")
+	})
+	data("with a record mistake", 200, `"title":"Shelter beds in Nairobi"`)
+	step("the record fixed and its title edited", false, func() {
+		edit(t, src, "pledges/ngo-shelter-kenya.yaml", "status: in progres", "status: in-progress")
+		edit(t, src, "pledges/ngo-shelter-kenya.yaml", "title: Shelter beds in Nairobi", "title: Shelter beds in Mombasa")
+	})
+	step("a template mistake", true, func() {
+		edit(t, src, "themes/default/layouts/partials/card.html", `<p class="card__summary">`, `<p class="card__summary">{{.NoSuchField}}`)
+	})
+	data("with a template mistake", 503, "fix the problems")
+	step("the template fixed", false, func() {
+		edit(t, src, "themes/default/layouts/partials/card.html", `{{.NoSuchField}}`, ``)
+	})
+	data("after the fix", 200, `"title":"Shelter beds in Mombasa"`)
+	sameSite(t, "after the fix", s.Files(), fresh(t, src, s.URL()))
+}
+
 // TestShutdownLeavesNothing checks that stopping the server ends its Dart
 // Sass process.
 func TestShutdownLeavesNothing(t *testing.T) {
@@ -362,26 +405,21 @@ func TestMemoryCountsChanges(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// Files written in pieces, as the open data is: one the same, one not.
-	for name, pieces := range map[string][]string{"/data/x.json": {"[1,", "2]"}, "data/y.json": {"[1,", "3]"}} {
-		f, err := m.Create(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, p := range pieces {
-			io.WriteString(f, p)
-		}
-		if err := f.Close(); err != nil {
-			t.Fatal(err)
-		}
+	// Deferred files, as the open data is, do not count: the pages show
+	// what they hold.
+	if err := m.Defer("/data/pledges.json", func(w io.Writer) error { return nil }); err != nil {
+		t.Fatal(err)
 	}
-	if got := string(m.files["data/y.json"]); got != "[1,3]" {
-		t.Errorf("data/y.json holds %q, want [1,3]", got)
+	if err := m.Defer("data/pledges.json", func(w io.Writer) error { return nil }); err == nil {
+		t.Error("a second data/pledges.json was accepted")
+	}
+	if err := m.WriteFile("data/pledges.json", nil); err == nil {
+		t.Error("a file named as a deferred one was accepted")
 	}
 	if err := m.WriteFile("d.html", nil); err == nil {
 		t.Error("a second d.html was accepted")
 	}
-	if pages, files := m.changed(); pages != 1 || files != 4 {
-		t.Errorf("pages %d, files %d; want 1 page (d.html) and 4 files (b.css, c.html, d.html, data/y.json)", pages, files)
+	if pages, files := m.changed(); pages != 1 || files != 5 {
+		t.Errorf("pages %d, files %d; want 1 page (d.html) and 5 files (b.css, c.html, d.html, data/x.json, data/y.json)", pages, files)
 	}
 }
