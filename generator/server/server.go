@@ -119,12 +119,20 @@ func (s *Server) Files() map[string][]byte {
 // lazyFile makes (once per build) a file of the last good build that the
 // build deferred. ok is false when there is no such file.
 func (s *Server) lazyFile(name string) (data []byte, ok bool, err error) {
+	look := func() ([]byte, bool, func(io.Writer) error) {
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+		data, done := s.made[name]
+		return data, done, s.lazy[name]
+	}
+	// Most requests that get here are for no file at all, and need not
+	// wait for a build.
+	if data, done, write := look(); done || write == nil {
+		return data, done, nil
+	}
 	s.building.Lock()
 	defer s.building.Unlock()
-	s.mu.RLock()
-	data, done := s.made[name]
-	write := s.lazy[name]
-	s.mu.RUnlock()
+	data, done, write := look() // as the last build left them
 	switch {
 	case done:
 		return data, true, nil
