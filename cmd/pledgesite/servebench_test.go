@@ -381,6 +381,16 @@ func serveBench(t *testing.T, name, src string) serveBenchResult {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	events := listenEvents(t, ctx, l.URL())
+	// The stream opens with a "build" event naming the current build; it
+	// must not be taken for an event of the first edit.
+	select {
+	case e := <-events:
+		if e.name != "build" {
+			t.Fatalf("the event stream opened with %q (%q), want build", e.name, e.data)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("the event stream sent nothing within a minute")
+	}
 
 	if f := os.Getenv("PLEDGESITE_BENCH_SERVE_CPUPROFILE"); f != "" {
 		// A CPU profile of the edits alone, without the first build:
