@@ -361,8 +361,9 @@ func (r *Renderer) chrome(name string, p *Page) (template.HTML, error) {
 // a page in its breadcrumb trail, once per trail, and reuses it: the
 // thousands of pledge and list pages share a few trails.
 func (r *Renderer) crumbTrail(p *Page) (template.HTML, error) {
+	// Keyed apart from chrome's keys, which begin with a template name.
 	var key strings.Builder
-	key.WriteString("crumb-trail")
+	key.WriteString("\x00crumb-trail")
 	for _, c := range p.Crumbs {
 		key.WriteByte(0)
 		key.WriteString(c.URL)
