@@ -22,7 +22,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -182,11 +181,12 @@ func (s *stream) Close() error {
 	if err != nil {
 		return err
 	}
-	kept := s.f.Name()
+	// The file the build leaves: the staged one, or the destination's
+	// when that holds the same bytes.
+	kept, same := s.f.Name(), false
 	if !s.d.fresh {
 		dest := filepath.Join(s.d.dest, filepath.FromSlash(s.rel))
-		same, err := sameFiles(kept, dest)
-		if err != nil {
+		if same, err = sameFiles(kept, dest); err != nil {
 			return err
 		}
 		if same {
@@ -201,10 +201,9 @@ func (s *stream) Close() error {
 		return err
 	}
 	s.d.record(s.rel, statOf(fi))
-	if kept != s.f.Name() {
-		return nil
+	if !same {
+		s.d.stage(s.rel)
 	}
-	s.d.stage(s.rel)
 	return nil
 }
 
@@ -301,11 +300,12 @@ func (d *Dir) record(rel string, st Stat) {
 
 // Stats returns the size and time of every file of the build, by slash
 // path, once Commit has put them in place. A build moves files by
-// renaming them, which keeps their times.
+// renaming them, which keeps their times. The map is the Dir's own, not
+// a copy: it must not be written to, nor used while files are added.
 func (d *Dir) Stats() map[string]Stat {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return maps.Clone(d.stats)
+	return d.stats
 }
 
 // stage records that rel was written to staging, for Commit.

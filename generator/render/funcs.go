@@ -340,21 +340,7 @@ func (r *Renderer) chrome(name string, p *Page) (template.HTML, error) {
 	if slices.Contains(menu, p.URL) {
 		current = p.URL
 	}
-	key := name + "\x00" + current
-	if html, ok := r.chromeCache.Load(key); ok {
-		return html.(template.HTML), nil
-	}
-	t, err := r.theme.layout("page")
-	if err != nil {
-		return "", err
-	}
-	var b strings.Builder
-	if err := t.ExecuteTemplate(&b, name, chromeData{Site: r.site, Assets: r.assets, Current: current}); err != nil {
-		return "", err
-	}
-	html := template.HTML(b.String()) //nolint:gosec // output of html/template
-	r.chromeCache.Store(key, html)
-	return html, nil
+	return r.shared(name+"\x00"+current, name, chromeData{Site: r.site, Assets: r.assets, Current: current})
 }
 
 // crumbTrail renders the theme's "crumb-trail" partial, the links above
@@ -370,7 +356,13 @@ func (r *Renderer) crumbTrail(p *Page) (template.HTML, error) {
 		key.WriteByte(0)
 		key.WriteString(c.Title)
 	}
-	if html, ok := r.chromeCache.Load(key.String()); ok {
+	return r.shared(key.String(), "crumb-trail", struct{ Crumbs []Crumb }{p.Crumbs})
+}
+
+// shared renders the partial name with data once per build for each key,
+// and then reuses it.
+func (r *Renderer) shared(key, name string, data any) (template.HTML, error) {
+	if html, ok := r.chromeCache.Load(key); ok {
 		return html.(template.HTML), nil
 	}
 	t, err := r.theme.layout("page")
@@ -378,11 +370,11 @@ func (r *Renderer) crumbTrail(p *Page) (template.HTML, error) {
 		return "", err
 	}
 	var b strings.Builder
-	if err := t.ExecuteTemplate(&b, "crumb-trail", struct{ Crumbs []Crumb }{p.Crumbs}); err != nil {
+	if err := t.ExecuteTemplate(&b, name, data); err != nil {
 		return "", err
 	}
 	html := template.HTML(b.String()) //nolint:gosec // output of html/template
-	r.chromeCache.Store(key.String(), html)
+	r.chromeCache.Store(key, html)
 	return html, nil
 }
 
