@@ -65,10 +65,16 @@ type Sources struct {
 // Load reads and checks every source. The returned list holds every
 // problem, sorted by file and line; Sources is usable only when it is empty.
 func Load(fsys fs.FS, baseURL string) (*Sources, diag.List) {
-	return load(fsys, baseURL, nil)
+	src, _, errs := load(fsys, baseURL, nil)
+	return src, errs
 }
 
-func load(fsys fs.FS, baseURL string, cache *record.Cache) (*Sources, diag.List) {
+// load is Load with a cache, also returning where the time went. Loading
+// (reading and parsing) and validating (checking each record's fields)
+// are done file by file in one pass, so that no file's YAML tree is held
+// longer than it takes to check it; the rules across records come after.
+func load(fsys fs.FS, baseURL string, cache *record.Cache) (*Sources, []Phase, diag.List) {
+	start := time.Now()
 	cfg, errs := config.Load(fsys)
 	if baseURL != "" {
 		u, err := config.NormalizeBaseURL(baseURL)
@@ -78,7 +84,9 @@ func load(fsys fs.FS, baseURL string, cache *record.Cache) (*Sources, diag.List)
 		cfg.BaseURL = u
 	}
 	set, cerrs := content.Load(fsys)
-	recs, rerrs := record.Load(fsys, cache)
+	pages := time.Since(start)
+	recs, times, rerrs := record.Load(fsys, cache)
+	start = time.Now()
 	errs = append(errs, cerrs...)
 	errs = append(errs, rerrs...)
 	errs = append(errs, cache.CheckRefs(recs, set.MeasureTitles())...)
@@ -94,7 +102,15 @@ func load(fsys fs.FS, baseURL string, cache *record.Cache) (*Sources, diag.List)
 	if _, err := fs.Stat(fsys, path.Join("themes", cfg.Theme, "layouts", "baseof.html")); err != nil {
 		errs.Add(config.File, 0, 0, config.RuleConfig, "theme %q not found: expected themes/%s/layouts/baseof.html", cfg.Theme, cfg.Theme)
 	}
-	return &Sources{FS: fsys, Config: cfg, Content: set, Records: recs}, errs.Sort()
+	errs = errs.Sort()
+	parts := []Phase{
+		{Name: "settings and guidance", Duration: pages, Summed: true},
+		{Name: "read record files", Duration: times.Read, Summed: true},
+		{Name: "parse YAML", Duration: times.Parse, Summed: true},
+		{Name: "check records", Duration: times.Check, Summed: true},
+		{Name: "cross-record rules", Duration: time.Since(start), Summed: true},
+	}
+	return &Sources{FS: fsys, Config: cfg, Content: set, Records: recs}, parts, errs
 }
 
 // Schema returns the JSON Schema of the record format, offering the
@@ -123,6 +139,11 @@ type Stats struct {
 type Phase struct {
 	Name     string
 	Duration time.Duration
+	// Summed tells that Duration is added up over the goroutines that ran
+	// the step, rather than the time from its start to its end: on several
+	// cores it can be longer than the build.
+	Summed bool
+	Parts  []Phase // where the step's time went, each part Summed
 }
 
 // Writer receives the files of a build by site path. output.Dir writes
@@ -146,7 +167,7 @@ func Build(ctx context.Context, cfg Config) (Stats, error) {
 	if kerr == nil {
 		if n, ok := upToDate(cfg, key); ok {
 			return Stats{Files: n, UpToDate: true, Duration: time.Since(start),
-				Phases: []Phase{{"check sources unchanged", time.Since(start)}}}, nil
+				Phases: []Phase{{Name: "check sources unchanged", Duration: time.Since(start)}}}, nil
 		}
 	}
 	ph := &phases{last: start}
@@ -249,8 +270,8 @@ func (b *Builder) Build(ctx context.Context, baseURL string, w Writer) (Stats, *
 	start := time.Now()
 	var st Stats
 	ph := &phases{last: start}
-	src, errs := load(b.fsys, baseURL, b.records)
-	ph.done("load and validate")
+	src, parts, errs := load(b.fsys, baseURL, b.records)
+	ph.done("load and validate", parts...)
 	if len(errs) > 0 {
 		st.Phases = ph.list
 		return st, src, errs
@@ -276,14 +297,14 @@ type phases struct {
 }
 
 // done ends the step that began when the last one ended.
-func (p *phases) done(name string) {
+func (p *phases) done(name string, parts ...Phase) {
 	now := time.Now()
-	p.list = append(p.list, Phase{name, now.Sub(p.last)})
+	p.list = append(p.list, Phase{Name: name, Duration: now.Sub(p.last), Parts: parts})
 	p.last = now
 }
 
 // add records a step that ran beside others.
-func (p *phases) add(name string, d time.Duration) { p.list = append(p.list, Phase{name, d}) }
+func (p *phases) add(step Phase) { p.list = append(p.list, step) }
 
 // write renders the whole site from checked sources into w.
 func (b *Builder) write(ctx context.Context, src *Sources, w *countingWriter, ph *phases) error {
@@ -385,10 +406,11 @@ func (b *Builder) write(ctx context.Context, src *Sources, w *countingWriter, ph
 	if err := r.Render(searchPages, w); err != nil {
 		return err
 	}
-	ph.done("render pages")
-	// Beside the pages:
-	ph.add("search index", searchTime)
-	ph.add("data, feed and sitemap", dataTime)
+	ph.done("render pages", Phase{Name: "layouts", Duration: r.LayoutTime(), Summed: true})
+	// Beside the pages, and in every step:
+	ph.add(Phase{Name: "search index", Duration: searchTime})
+	ph.add(Phase{Name: "data, feed and sitemap", Duration: dataTime})
+	ph.add(Phase{Name: "write files", Duration: time.Duration(w.busy.Load()), Summed: true})
 	b.data.Prune(s)
 	r.PruneMemo()
 	return nil
@@ -544,6 +566,7 @@ type countingWriter struct {
 	pages int
 	files atomic.Int64
 	bytes atomic.Int64
+	busy  atomic.Int64 // nanoseconds in w, added up over goroutines
 }
 
 // ErrStale is what a deferred file's function returns once another build
@@ -551,7 +574,10 @@ type countingWriter struct {
 var ErrStale = errors.New("the sources were rebuilt since this file's build")
 
 func (c *countingWriter) WriteFile(name string, data []byte) error {
-	if err := c.w.WriteFile(name, data); err != nil {
+	start := time.Now()
+	err := c.w.WriteFile(name, data)
+	c.busy.Add(int64(time.Since(start)))
+	if err != nil {
 		return err
 	}
 	c.files.Add(1)
@@ -600,17 +626,21 @@ func (c *countingWriter) stream(name string, write func(io.Writer) error) error 
 		}
 		return c.WriteFile(name, buf.Bytes())
 	}
+	start := time.Now()
 	f, err := cr.Create(name)
 	if err != nil {
 		return err
 	}
 	n := &byteCounter{w: f}
+	n.busy = time.Since(start)
 	err = write(n)
 	// Closed even when write failed, to release the file; what it staged
 	// is discarded with the failed build.
+	start = time.Now()
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
+	c.busy.Add(int64(n.busy + time.Since(start)))
 	if err != nil {
 		return err
 	}
@@ -620,12 +650,15 @@ func (c *countingWriter) stream(name string, write func(io.Writer) error) error 
 }
 
 type byteCounter struct {
-	w io.Writer
-	n int64
+	w    io.Writer
+	n    int64
+	busy time.Duration // in w, not in making what it is given
 }
 
 func (b *byteCounter) Write(p []byte) (int, error) {
+	start := time.Now()
 	n, err := b.w.Write(p)
+	b.busy += time.Since(start)
 	b.n += int64(n)
 	return n, err
 }

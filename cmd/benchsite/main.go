@@ -473,19 +473,20 @@ func printSize(w io.Writer, res *SizeResult, hugoVersion string) {
 			fmt.Fprintf(w, "note (%s): %s\n", r.Name, r.Note)
 		}
 	}
-	fmt.Fprintf(w, "pledgesite phases, cold (median ms):")
-	for _, p := range res.Cold.Median.Phases {
-		fmt.Fprintf(w, "  %s %.1f;", p.Name, p.MS)
+	phases := func(title string, list []Phase) {
+		fmt.Fprintf(w, "pledgesite phases, %s (median ms; + added up over goroutines):", title)
+		for _, p := range list {
+			mark := ""
+			if p.Summed {
+				mark = " +"
+			}
+			fmt.Fprintf(w, "  %s %.1f%s;", p.Name, p.MS, mark)
+		}
+		fmt.Fprintln(w)
 	}
-	fmt.Fprintf(w, "\npledgesite phases, no-change rebuild (median ms):")
-	for _, p := range res.Rebuild.Median.Phases {
-		fmt.Fprintf(w, "  %s %.1f;", p.Name, p.MS)
-	}
-	fmt.Fprintf(w, "\npledgesite phases, no-change rebuild without the stamp (median ms):")
-	for _, p := range res.FullRebuild.Median.Phases {
-		fmt.Fprintf(w, "  %s %.1f;", p.Name, p.MS)
-	}
-	fmt.Fprintln(w)
+	phases("cold", res.Cold.Median.Phases)
+	phases("no-change rebuild", res.Rebuild.Median.Phases)
+	phases("no-change rebuild without the stamp", res.FullRebuild.Median.Phases)
 	fmt.Fprintf(w, "ratios: pledgesite/I-O floor wall %.1fx (%.1fx against the floor's best run, %s)", res.Ratios["pledgesite/io_floor_wall"],
 		res.Ratios["pledgesite/io_floor_best_wall"], secs(res.MSPer1000["io_floor_best"]*float64(res.Pledges)/1000))
 	if _, ok := res.Ratios["hugo/pledgesite_wall"]; ok {

@@ -34,10 +34,12 @@ type Sample struct {
 	Phases    []Phase `json:"phases,omitempty"`
 }
 
-// Phase is one line of pledgesite build --timings.
+// Phase is one line of pledgesite build --timings. A part of a step is
+// named "step / part"; Summed marks times added up over goroutines.
 type Phase struct {
-	Name string  `json:"name"`
-	MS   float64 `json:"ms"`
+	Name   string  `json:"name"`
+	MS     float64 `json:"ms"`
+	Summed bool    `json:"summed,omitempty"`
 }
 
 // errTimeout marks a command killed because it ran past its time limit.
@@ -81,7 +83,7 @@ func runMeasured(dir string, limit time.Duration, env []string, name string, arg
 var (
 	builtLine   = regexp.MustCompile(`built (\d+) pages, (\d+) files .* in \S+: (\d+) written, (\d+) removed`)
 	upToDate    = regexp.MustCompile(` is up to date: .*\((\d+) files, checked in \S+\)`)
-	phaseLine   = regexp.MustCompile(`^  (\S.*?)\s+([0-9.]+) ms$`)
+	phaseLine   = regexp.MustCompile(`^  ( *)(\S.*?)\s+([0-9.]+) ms( \+)?$`)
 	errNoSummry = errors.New("no build summary in pledgesite's output")
 )
 
@@ -99,10 +101,17 @@ func parseBuild(out string, s *Sample) error {
 	} else {
 		return fmt.Errorf("%w:\n%s", errNoSummry, tail(out, 2000))
 	}
+	step := ""
 	for _, line := range strings.Split(out, "\n") {
 		if p := phaseLine.FindStringSubmatch(line); p != nil {
-			v, _ := strconv.ParseFloat(p[2], 64)
-			s.Phases = append(s.Phases, Phase{Name: p[1], MS: v})
+			v, _ := strconv.ParseFloat(p[3], 64)
+			name := p[2]
+			if p[1] == "" {
+				step = name
+			} else {
+				name = step + " / " + name
+			}
+			s.Phases = append(s.Phases, Phase{Name: name, MS: v, Summed: p[4] != ""})
 		}
 	}
 	return nil
@@ -210,7 +219,7 @@ func median(runs []Sample) Sample {
 		}
 	}
 	for _, p := range runs[0].Phases {
-		m.Phases = append(m.Phases, Phase{Name: p.Name, MS: f(func(s Sample) float64 {
+		m.Phases = append(m.Phases, Phase{Name: p.Name, Summed: p.Summed, MS: f(func(s Sample) float64 {
 			for _, q := range s.Phases {
 				if q.Name == p.Name {
 					return q.MS

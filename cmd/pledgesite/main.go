@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 
 	"github.com/spf13/pflag"
@@ -161,11 +162,33 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			st.Pages, st.Files, size(st.Bytes), *dest, st.Duration.Round(1e6), st.Written, st.Removed)
 	}
 	if *timings {
-		for _, p := range st.Phases {
-			fmt.Fprintf(stdout, "  %-24s %8.1f ms\n", p.Name, float64(p.Duration.Microseconds())/1000)
-		}
+		printTimings(stdout, st.Phases)
 	}
 	return nil
+}
+
+// printTimings prints each step's time, its parts indented below it.
+// Times added up over goroutines are marked, since they can exceed the
+// whole build's.
+func printTimings(w io.Writer, phases []generator.Phase) {
+	summed := false
+	var line func(indent string, p generator.Phase)
+	line = func(indent string, p generator.Phase) {
+		mark := ""
+		if p.Summed {
+			mark, summed = " +", true
+		}
+		fmt.Fprintf(w, "%s%-*s %8.1f ms%s\n", indent, 26-len(indent), p.Name, float64(p.Duration.Microseconds())/1000, mark)
+		for _, q := range p.Parts {
+			line(indent+"  ", q)
+		}
+	}
+	for _, p := range phases {
+		line("  ", p)
+	}
+	if summed {
+		fmt.Fprintf(w, "  + added up over the goroutines that ran it, on up to %d cores at once\n", runtime.GOMAXPROCS(0))
+	}
 }
 
 func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -20,7 +20,7 @@ func TestCache(t *testing.T) {
 	cache := NewCache()
 	title := func(want string) {
 		t.Helper()
-		recs, errs := Load(fsys, cache)
+		recs, _, errs := Load(fsys, cache)
 		if len(errs) > 0 {
 			t.Fatal(errs)
 		}
@@ -58,7 +58,7 @@ func TestCache(t *testing.T) {
 	title("ngo-c: A test pledge")
 	delete(fsys, "pledges/ngo-b.yaml")
 	cache.Forget("pledges/ngo-b.yaml")
-	recs, _ := Load(fsys, cache)
+	recs, _, _ := Load(fsys, cache)
 	if got := ids(recs); !slices.Equal(got, []string{"ngo-a", "ngo-c"}) {
 		t.Errorf("after removing ngo-b, loaded %q", got)
 	}

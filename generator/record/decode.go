@@ -95,7 +95,19 @@ var entityFields = []string{"name", "type", "country"}
 // returned even when there are problems, as far as it could be read, so that
 // cross-record checks can still run on it.
 func Decode(path string, data []byte) (*Pledge, diag.List) {
+	return decode(path, data, nil)
+}
+
+// decode is Decode, adding the time spent parsing and checking to t when
+// it is not nil.
+func decode(path string, data []byte, t *Times) (*Pledge, diag.List) {
+	start := time.Now()
 	root, errs := yamlsrc.Parse(path, data)
+	parsed := time.Now()
+	if t != nil {
+		t.Parse += parsed.Sub(start)
+		defer func() { t.Check += time.Since(parsed) }()
+	}
 	if root == nil {
 		return nil, errs
 	}

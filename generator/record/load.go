@@ -153,15 +153,28 @@ func (c *Cache) keep(files []string) {
 	}
 }
 
+// Times is the time Load spent in each step, added up over the goroutines
+// that ran it: on several cores they add up to more than Load took.
+type Times struct {
+	Read  time.Duration // listing the folder, opening and reading files
+	Parse time.Duration // YAML
+	Check time.Duration // fields and values, one record at a time
+}
+
 // Load reads and decodes every record file in Dir of fsys, in parallel. The
 // records come back sorted by path; records whose file could not be parsed
 // at all are left out, and every problem is in the list. cache may be nil.
-func Load(fsys fs.FS, cache *Cache) ([]*Pledge, diag.List) {
-	var errs diag.List
+func Load(fsys fs.FS, cache *Cache) ([]*Pledge, Times, diag.List) {
+	var (
+		errs  diag.List
+		times Times
+	)
+	start := time.Now()
 	entries, err := cache.readDir(fsys)
+	times.Read = time.Since(start)
 	if err != nil {
 		errs.Add(Dir, 0, 0, RuleFile, "cannot read the records folder: %v", err)
-		return nil, errs
+		return nil, times, errs
 	}
 	var files []string
 	infos := map[string]fs.FileInfo{}
@@ -213,16 +226,23 @@ func Load(fsys fs.FS, cache *Cache) ([]*Pledge, diag.List) {
 	}
 	var wg sync.WaitGroup
 	workers := min(runtime.GOMAXPROCS(0), max(len(todo), 1))
+	perWorker := make([]Times, workers)
 	for w := range workers {
 		wg.Go(func() {
+			t := &perWorker[w]
 			for k := w; k < len(todo); k += workers {
 				i := todo[k]
-				recs[i], perFile[i] = decodeFile(fsys, files[i])
+				recs[i], perFile[i] = decodeFile(fsys, files[i], t)
 				cache.put(files[i], infos[files[i]], recs[i], perFile[i])
 			}
 		})
 	}
 	wg.Wait()
+	for _, t := range perWorker {
+		times.Read += t.Read
+		times.Parse += t.Parse
+		times.Check += t.Check
+	}
 
 	for _, l := range perFile {
 		errs = append(errs, l...)
@@ -230,10 +250,23 @@ func Load(fsys fs.FS, cache *Cache) ([]*Pledge, diag.List) {
 	cache.keep(files)
 	recs = slices.DeleteFunc(recs, func(p *Pledge) bool { return p == nil })
 	slices.SortFunc(recs, func(a, b *Pledge) int { return strings.Compare(a.Path, b.Path) })
-	return recs, errs
+	return recs, times, errs
 }
 
-func decodeFile(fsys fs.FS, p string) (*Pledge, diag.List) {
+// decodeFile reads and decodes one record file, adding the time each step
+// took to t.
+func decodeFile(fsys fs.FS, p string, t *Times) (*Pledge, diag.List) {
+	buf, errs := readFile(fsys, p, t)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return decode(p, buf, t)
+}
+
+// readFile reads a record file whole, refusing one over the size limit.
+func readFile(fsys fs.FS, p string, t *Times) ([]byte, diag.List) {
+	start := time.Now()
+	defer func() { t.Read += time.Since(start) }()
 	f, err := fsys.Open(p)
 	if err != nil {
 		return nil, diag.List{{Path: p, Rule: RuleFile, Message: fmt.Sprintf("cannot read: %v", err)}}
@@ -251,7 +284,7 @@ func decodeFile(fsys fs.FS, p string) (*Pledge, diag.List) {
 	if err != nil {
 		return nil, diag.List{{Path: p, Rule: RuleFile, Message: fmt.Sprintf("cannot read: %v", err)}}
 	}
-	return Decode(p, buf)
+	return buf, nil
 }
 
 // readLimited reads r to its end, or one byte past the size limit so that a

@@ -44,7 +44,7 @@ func loadWithin(t *testing.T, fsys fs.FS) ([]*Pledge, diag.List) {
 	}
 	done := make(chan result, 1)
 	go func() {
-		recs, errs := Load(fsys, nil)
+		recs, _, errs := Load(fsys, nil)
 		done <- result{recs, errs}
 	}()
 	select {
@@ -369,5 +369,29 @@ func TestSuggestID(t *testing.T) {
 		if !IDPattern.MatchString(got) || len(got) > MaxIDLen {
 			t.Errorf("suggestID(%q) = %q is not a valid id", tt.in, got)
 		}
+	}
+}
+
+// TestLoadTimes checks that Load accounts for each step of every file it
+// decodes, and for none of the files it does not.
+func TestLoadTimes(t *testing.T) {
+	fsys := fstest.MapFS{}
+	for i := range 20 {
+		id := "pledge-" + string(rune('a'+i))
+		fsys[Dir+"/"+id+".yaml"] = file(pledgeWithID(id))
+	}
+	recs, times, errs := Load(fsys, nil)
+	if len(errs) > 0 || len(recs) != 20 {
+		t.Fatalf("%d records, problems: %v", len(recs), errs)
+	}
+	if times.Read <= 0 || times.Parse <= 0 || times.Check <= 0 {
+		t.Errorf("times %+v: every step took some time", times)
+	}
+
+	cache := NewCache()
+	Load(fsys, cache)
+	_, times, _ = Load(fsys, cache)
+	if times.Parse != 0 || times.Check != 0 {
+		t.Errorf("times %+v for cached records: nothing was parsed or checked", times)
 	}
 }

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"pledgesite/generator/content"
 	"pledgesite/generator/markdown"
@@ -53,10 +55,16 @@ type Renderer struct {
 	search      searchData
 	searchSet   bool // the index is built and search holds its data
 	memo        *Memo
-	common      uint64 // hash of the theme, assets and settings
-	measuresKey uint64 // hash of the measures' titles and addresses
-	contentKey  uint64 // hash of every guidance page
+	common      uint64       // hash of the theme, assets and settings
+	measuresKey uint64       // hash of the measures' titles and addresses
+	contentKey  uint64       // hash of every guidance page
+	layoutTime  atomic.Int64 // nanoseconds executing layouts, added up over goroutines
 }
+
+// LayoutTime is the time spent executing layouts and partials since New or
+// Reset, added up over the goroutines that did. It includes the Markdown
+// they render and the parts they make once per build.
+func (r *Renderer) LayoutTime() time.Duration { return time.Duration(r.layoutTime.Load()) }
 
 // searchData is what the search page needs from the index.
 type searchData struct {
@@ -147,7 +155,9 @@ func (r *Renderer) Render(jobs []Job, w Writer) error {
 					continue
 				}
 				buf.Reset()
+				start := time.Now()
 				err := r.execute(&buf, j.Page)
+				r.layoutTime.Add(int64(time.Since(start)))
 				if err == nil {
 					// Writers do not keep what they are given, but the
 					// memo does: only its pages need a copy of their own.
@@ -201,6 +211,8 @@ func (r *Renderer) renderPartial(name string) (map[string]template.HTML, error) 
 	errs := make([]error, runtime.GOMAXPROCS(0))
 	for w := range errs {
 		wg.Go(func() {
+			start := time.Now()
+			defer func() { r.layoutTime.Add(int64(time.Since(start))) }()
 			var buf bytes.Buffer
 			for i := w; i < len(recs); i += len(errs) {
 				buf.Reset()
