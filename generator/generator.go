@@ -132,7 +132,7 @@ type Stats struct {
 	Removed  int   // files removed because the build no longer makes them
 	UpToDate bool  // nothing was built: the sources and the output were as the last build left them
 	Duration time.Duration
-	Phases   []Phase // time per step; the search index and the data are built beside the pages
+	Phases   []Phase // time per step; the search index and the data are built beside the pages, and files are written in every step
 }
 
 // Phase is the time one step of the build took.
