@@ -169,7 +169,8 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 // printTimings prints each step's time, its parts indented below it.
 // Times added up over goroutines are marked, since they can exceed the
-// whole build's.
+// whole build's. They are measured from start to end in each goroutine,
+// not in CPU time: with more goroutines than cores, waiting counts.
 func printTimings(w io.Writer, phases []generator.Phase) {
 	summed := false
 	var line func(indent string, p generator.Phase)
@@ -187,7 +188,7 @@ func printTimings(w io.Writer, phases []generator.Phase) {
 		line("  ", p)
 	}
 	if summed {
-		fmt.Fprintf(w, "  + added up over the goroutines that ran it, on up to %d cores at once\n", runtime.GOMAXPROCS(0))
+		fmt.Fprintf(w, "  + added up over the goroutines that ran it, their waits for one of the %d cores included\n", runtime.GOMAXPROCS(0))
 	}
 }
 
