@@ -19,13 +19,8 @@ import (
 // instead of rendering everything again only to find every file the same.
 // It lives in the user's cache folder, never in the published output.
 type stamp struct {
-	Sources string           `json:"sources"` // hash of the inputs
-	Files   map[string]fstat `json:"files"`   // the output, by slash path
-}
-
-type fstat struct {
-	Size int64 `json:"s"`
-	Mod  int64 `json:"m"` // modification time, Unix nanoseconds
+	Sources string                 `json:"sources"` // hash of the inputs
+	Files   map[string]output.Stat `json:"files"`   // the output, by slash path
 }
 
 func stampPath(dest string) (string, error) {
@@ -114,11 +109,7 @@ func writeStamp(cfg Config, key string, files map[string]output.Stat) {
 	if err != nil {
 		return
 	}
-	s := stamp{Sources: key, Files: make(map[string]fstat, len(files))}
-	for name, st := range files {
-		s.Files[name] = fstat{Size: st.Size, Mod: st.Mod}
-	}
-	data, err := json.Marshal(s)
+	data, err := json.Marshal(stamp{Sources: key, Files: files})
 	if err != nil || os.MkdirAll(filepath.Dir(p), 0o755) != nil {
 		return
 	}
