@@ -47,24 +47,47 @@ type Options struct {
 // Renderer renders Markdown. It is safe for concurrent use.
 type Renderer struct {
 	md goldmark.Markdown
+	// plain is md without autolinks, for text that cannot hold one. The
+	// autolink parser runs at every space and costs a third of rendering
+	// a typical description; where it cannot find a link, the output is
+	// the same without it, but for spaces before line ends that goldmark
+	// keeps with it and a browser does not show.
+	plain goldmark.Markdown
 }
 
 var optionsKey = parser.NewContextKey()
 
 // New returns a Renderer configured once for the whole build.
 func New() *Renderer {
-	md := goldmark.New(
-		goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.Linkify),
-		goldmark.WithParserOptions(
-			parser.WithAutoHeadingID(),
-			parser.WithASTTransformers(util.Prioritized(transformer{}, 100)),
-		),
-	)
-	return &Renderer{md: md}
+	configure := func(exts ...goldmark.Extender) goldmark.Markdown {
+		return goldmark.New(
+			goldmark.WithExtensions(append(exts, extension.Table, extension.Strikethrough)...),
+			goldmark.WithParserOptions(
+				parser.WithAutoHeadingID(),
+				parser.WithASTTransformers(util.Prioritized(transformer{}, 100)),
+			),
+		)
+	}
+	return &Renderer{md: configure(extension.Linkify), plain: configure()}
+}
+
+// mayLink reports whether GFM's autolinks could find a link in src: one
+// starts "http:", "https:", "ftp:" or "www.", or is an email address.
+func mayLink(src []byte) bool {
+	return bytes.IndexByte(src, '@') >= 0 || bytes.Contains(src, []byte("www.")) ||
+		bytes.Contains(src, []byte("http")) || bytes.Contains(src, []byte("ftp:"))
 }
 
 // Render converts src to HTML.
 func (r *Renderer) Render(src []byte, opt Options) (template.HTML, error) {
+	md := r.md
+	if !mayLink(src) {
+		md = r.plain
+	}
+	return r.convert(md, src, opt)
+}
+
+func (r *Renderer) convert(md goldmark.Markdown, src []byte, opt Options) (template.HTML, error) {
 	if opt.BasePath == "" {
 		opt.BasePath = "/"
 	}
@@ -77,7 +100,7 @@ func (r *Renderer) Render(src []byte, opt Options) (template.HTML, error) {
 	// rarely grows. Being a util.BufWriter, it spares goldmark a 4 KB
 	// bufio.Writer per call.
 	w := bufWriter{bytes.NewBuffer(make([]byte, 0, len(src)+len(src)/4+64))}
-	if err := r.md.Convert(src, w, parser.WithContext(ctx)); err != nil {
+	if err := md.Convert(src, w, parser.WithContext(ctx)); err != nil {
 		return "", fmt.Errorf("rendering markdown: %w", err)
 	}
 	return template.HTML(w.String()), nil //nolint:gosec // goldmark escapes text and omits raw HTML.

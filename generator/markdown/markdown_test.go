@@ -525,6 +525,59 @@ func TestConcurrentUse(t *testing.T) {
 	}
 }
 
+// TestAutolinksOnlyWhereLinksMayBe checks that text with no link in it
+// renders as it would with autolinks on, and that links are still found:
+// Render leaves the autolink parser out when the text cannot hold a link.
+// The inputs are what the autolink parser is called at: spaces, line
+// starts, emphasis and brackets, next to link-like words.
+func TestAutolinksOnlyWhereLinksMayBe(t *testing.T) {
+	r := markdown.New()
+	docs := [][]byte{
+		[]byte("plain words, *emphasis*, _under_, ~~struck~~ and (brackets) (*both*)"),
+		[]byte("two trailing spaces  \nmake a break; a backslash\\\nalso, and one \nsoft"),
+		[]byte(" leading space\n\n   indented three\n\n\tnot a tab block"),
+		[]byte("* list (one)\n* _two_ ~three~\n\n1. (four)"),
+		[]byte("ftp and web and mail at example dot org, http-like hyphens, h t t p"),
+		[]byte("| a | (b) |\n| - | - |\n| *c* | ~d~ |"),
+		[]byte("a [link](/guidance/) and [ref] *[x]*\n\n[ref]: /measures/"),
+	}
+	docs = append(docs, contentBodies(t)...)
+	for _, c := range readGoldenCases(t) {
+		docs = append(docs, c.input)
+	}
+	plain := 0
+	for _, d := range docs {
+		got, err := r.Render(d, goldenOptions)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := r.RenderLinkified(d, goldenOptions)
+		if !sameBesideLineEnds(string(got), want) {
+			t.Errorf("input %q:\n got %s\nwant %s", d, got, want)
+		}
+		if !bytes.Contains(d, []byte("@")) && !bytes.Contains(d, []byte("www.")) && !bytes.Contains(d, []byte("http")) && !bytes.Contains(d, []byte("ftp:")) {
+			plain++
+		}
+	}
+	if plain < 7 {
+		t.Errorf("only %d inputs without links: the test no longer covers rendering without autolinks", plain)
+	}
+	for _, c := range []struct{ in, link string }{
+		{"see www.example.org", `href="http://www.example.org"`},
+		{"(https://example.org/a)", `href="https://example.org/a"`},
+		{"_http://example.org/b_", `href="http://example.org/b"`},
+		{"write to a@example.org", `href="mailto:a@example.org"`},
+	} {
+		got, err := r.Render([]byte(c.in), goldenOptions)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(got), c.link) {
+			t.Errorf("Render(%q) = %s, want a link with %s", c.in, got, c.link)
+		}
+	}
+}
+
 // contentBodies returns the Markdown of the site's own pages, front matter
 // blanked.
 func contentBodies(tb testing.TB) [][]byte {
