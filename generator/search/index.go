@@ -21,7 +21,6 @@
 package search
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -671,6 +670,59 @@ func taxonomyByField(s *site.Site, field string) *site.Taxonomy {
 // excerpt cuts text to about max bytes at a word boundary, with runs of
 // white space made single spaces.
 func excerpt(text string, max int) string {
+	// Text from TextOf has its spaces made single already: then its
+	// excerpt is a prefix, with nothing to copy.
+	end := min(len(text), max+1)
+	for end < len(text) && !utf8.RuneStart(text[end]) {
+		end++ // the whole of the last rune, which could be a space
+	}
+	s := text[:end]
+	if !singleSpaced(s) {
+		s = collapseSpace(text, max)
+	}
+	if len(s) <= max {
+		return s
+	}
+	cut := strings.LastIndexByte(s[:max], ' ')
+	if cut < max/2 {
+		cut = max
+	}
+	for cut > 0 && s[cut]&0xC0 == 0x80 {
+		cut--
+	}
+	return s[:cut] + " …"
+}
+
+// singleSpaced reports whether s is words between single ASCII spaces,
+// with none at either end.
+func singleSpaced(s string) bool {
+	if s == "" {
+		return true
+	}
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c <= ' ' && (c != ' ' || s[i+1] == ' ') {
+				return false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) {
+			return false
+		}
+		i += size
+	}
+	return true
+}
+
+// collapseSpace makes each run of white space in text a single space,
+// dropping it at the start, until the result is longer than max bytes.
+func collapseSpace(text string, max int) string {
 	b := make([]byte, 0, min(len(text), max+8))
 	space := false
 	for i := 0; i < len(text) && len(b) <= max; {
@@ -689,17 +741,7 @@ func excerpt(text string, max int) string {
 		}
 		i += size
 	}
-	if len(b) <= max {
-		return string(b)
-	}
-	cut := bytes.LastIndexByte(b[:max], ' ')
-	if cut < max/2 {
-		cut = max
-	}
-	for cut > 0 && b[cut]&0xC0 == 0x80 {
-		cut--
-	}
-	return string(b[:cut]) + " …"
+	return string(b)
 }
 
 // parallel calls fn for 0..n-1 on all cores; worker w takes the indexes

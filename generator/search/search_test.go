@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"pledgesite/generator/config"
 	"pledgesite/generator/content"
@@ -248,35 +249,60 @@ func ints(v []int) string {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// TestExcerpt checks excerpt against what it replaced: the words of the
-// text joined by single spaces, cut at a word boundary.
-func TestExcerpt(t *testing.T) {
-	reference := func(text string, max int) string {
-		text = strings.Join(strings.Fields(text), " ")
-		if len(text) <= max {
-			return text
-		}
-		cut := strings.LastIndexByte(text[:max], ' ')
-		if cut < max/2 {
-			cut = max
-		}
-		for cut > 0 && text[cut]&0xC0 == 0x80 {
-			cut--
-		}
+// excerptSpec is what excerpt does, stated plainly: the words of the text
+// joined by single spaces, cut at a word boundary.
+func excerptSpec(text string, max int) string {
+	text = strings.Join(strings.Fields(text), " ")
+	if len(text) <= max {
+		return text
+	}
+	// At the last space of the first max bytes, unless that would drop
+	// more than half of them; else inside the word, at a rune's start.
+	if cut := strings.LastIndex(text[:max], " "); cut >= max/2 {
 		return text[:cut] + " …"
 	}
-	texts := []string{
-		"", "   ", "one", "  leading and trailing  ", "tabs\tand\nnew\r\nlines",
-		"no\u00a0break\u2028separator\u3000ideographic", "Türkiye Côte d’Ivoire São Tomé",
-		strings.Repeat("word ", 40), strings.Repeat("é", 30), "averyveryverylongwordwithoutanyspaceatall and more",
+	cut := max
+	for cut > 0 && !utf8.RuneStart(text[cut]) {
+		cut--
 	}
-	for _, text := range texts {
-		for _, max := range []int{0, 1, 5, 12, 20, 60, 1200} {
-			if got, want := excerpt(text, max), reference(text, max); got != want {
+	return text[:cut] + " …"
+}
+
+var excerptTexts = []string{
+	"", "   ", "one", "  leading and trailing  ", "tabs\tand\nnew\r\nlines", "two  spaces", "trailing ",
+	"no\u00a0break\u2028separator\u3000ideographic", "Türkiye Côte d’Ivoire São Tomé", "ctrl\x01char",
+	strings.Repeat("word ", 40), strings.Repeat("é", 30), "averyveryverylongwordwithoutanyspaceatall and more",
+	strings.Repeat("word ", 240) + " ", strings.Repeat("a", 1200) + " b",
+}
+
+var excerptMaxes = []int{0, 1, 5, 12, 20, 60, 1200}
+
+// TestExcerpt checks excerpt against its plain statement, on text whose
+// spaces are already single (as TextOf leaves them) and on text whose
+// spaces are not.
+func TestExcerpt(t *testing.T) {
+	for _, text := range excerptTexts {
+		for _, max := range excerptMaxes {
+			if got, want := excerpt(text, max), excerptSpec(text, max); got != want {
 				t.Errorf("excerpt(%q, %d) = %q, want %q", text, max, got, want)
 			}
 		}
 	}
+}
+
+// FuzzExcerpt checks excerpt against its plain statement for any text.
+//
+//	go test ./generator/search -run '^$' -fuzz FuzzExcerpt -fuzztime 60s
+func FuzzExcerpt(f *testing.F) {
+	for _, text := range excerptTexts {
+		f.Add(text, 20)
+	}
+	f.Fuzz(func(t *testing.T, text string, max int) {
+		max = int(uint(max) % 2048)
+		if got, want := excerpt(text, max), excerptSpec(text, max); got != want {
+			t.Fatalf("excerpt(%q, %d) = %q, want %q", text, max, got, want)
+		}
+	})
 }
 
 // TestTermsAreDistinct checks that terms gives each stem of a text once,
