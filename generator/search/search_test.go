@@ -336,8 +336,8 @@ func TestTermsAreDistinct(t *testing.T) {
 				b.WriteString(strconv.FormatInt(int64(i), 36))
 			}
 			tz.terms(b.String())
-			if len(tz.words) < maxCached || len(tz.stems) < maxCached {
-				t.Fatalf("caches hold %d words and %d stems, want them full", len(tz.words), len(tz.stems))
+			if tz.words.len() < maxCached || len(tz.stems) < maxCached {
+				t.Fatalf("caches hold %d words and %d stems, want them full", tz.words.len(), len(tz.stems))
 			}
 		}
 		for round := range 2 {

@@ -15,7 +15,7 @@ func Tokens(text string) []string { return (&tokenizer{}).tokens(text, nil, fals
 // tokenizer remembers the stems it has computed: text repeats its words,
 // and stemming is the costly part of indexing. One per goroutine.
 type tokenizer struct {
-	words map[string]*term // by word; nil for a word that is not indexed
+	words wordTable        // by word; nil for a word that is not indexed
 	stems map[string]*term // by stem: the words of one stem share its term
 	word  []byte
 	call  uint32            // the current call of terms
@@ -53,15 +53,16 @@ func (tz *tokenizer) terms(text string) []string {
 // tokens appends the terms of text to out; with distinct, only those this
 // call of terms has not given yet.
 func (tz *tokenizer) tokens(text string, out []string, distinct bool) []string {
-	if tz.words == nil {
-		tz.words, tz.stems, tz.seen = map[string]*term{}, map[string]*term{}, map[string]uint32{}
+	if tz.stems == nil {
+		tz.stems, tz.seen = map[string]*term{}, map[string]uint32{}
 	}
 	word := tz.word[:0]
 	flush := func() {
 		if len(word) == 0 {
 			return
 		}
-		t, ok := tz.words[string(word)] // no allocation for the lookup
+		h := hashWord(word)
+		t, ok := tz.words.get(word, h)
 		if !ok {
 			w := string(word)
 			st := ""
@@ -77,8 +78,8 @@ func (tz *tokenizer) tokens(text string, out []string, distinct bool) []string {
 			// A word is cached with its term, or as not indexed; a stem
 			// the full cache has no term for is marked in seen instead,
 			// and stays uncached, so its marks are always in one place.
-			if len(tz.words) < maxCached && (st == "" || t != nil) {
-				tz.words[w] = t
+			if tz.words.len() < maxCached && (st == "" || t != nil) {
+				tz.words.put(word, h, t)
 			}
 			if t == nil && st != "" {
 				if !distinct || tz.seen[st] != tz.call {
