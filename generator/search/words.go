@@ -64,7 +64,7 @@ func (wt *wordTable) put(w []byte, h uint32, t *term) {
 	}
 	if 2*(wt.n+1) > len(wt.slots) {
 		old := wt.slots
-		wt.slots = make([]wordSlot, max(1<<12, 2*len(old)))
+		wt.slots = make([]wordSlot, max(1<<9, 2*len(old)))
 		for _, s := range old {
 			if s.size != 0 {
 				wt.insert(s)
