@@ -140,11 +140,19 @@ func (r *Renderer) Render(jobs []Job, w Writer) error {
 		mu    sync.Mutex
 		first error
 	)
-	next := make(chan Job)
+	// Workers take the next job by a shared count, not from a channel: a
+	// rebuild finds most pages in the memo, where a page is a lookup and
+	// a copy, and passing each over a channel switched goroutines for it.
+	var next atomic.Int64
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			var buf bytes.Buffer
-			for j := range next {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(jobs) {
+					return
+				}
+				j := jobs[i]
 				key, keyed := r.fingerprint(j.Page)
 				if data, ok := r.memo.page(j.Path, key, keyed); ok {
 					if err := w.WriteFile(j.Path, data); err != nil {
@@ -178,10 +186,6 @@ func (r *Renderer) Render(jobs []Job, w Writer) error {
 			}
 		})
 	}
-	for _, j := range jobs {
-		next <- j
-	}
-	close(next)
 	wg.Wait()
 	return first
 }
