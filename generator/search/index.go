@@ -123,7 +123,8 @@ type docKey struct {
 
 // doc is one document's index data.
 type doc struct {
-	terms [tiers][]string // sorted, each once
+	terms [tiers][]string // sorted, each once; kept by the cache
+	refs  [tiers][]*term  // instead of terms, in a one-off build
 	frag  []byte
 	sum   [32]byte // of frag
 }
@@ -199,8 +200,8 @@ func Build(s *site.Site, rel func(string) string, text TextFunc, cache *Cache, e
 					}
 					d.frag = nil // its digest is kept for the index's hash
 				}
-				st.add(lo+i, d)
-				d.terms = [tiers][]string{}
+				st.addRefs(lo+i, d)
+				d.refs = [tiers][]*term{}
 			}
 			st.docs = append(st.docs, docs...)
 		}
@@ -263,12 +264,15 @@ func documents(recs []*record.Pledge, rel func(string) string, text TextFunc, ca
 		tz := &tokenizers[i%len(tokenizers)]
 		// Each term once per tier: the merge then looks each up once. The
 		// cache compares a document's terms with its last version's, which
-		// needs them sorted; a one-off merge does not.
-		d := &doc{terms: [tiers][]string{tz.terms(names), tz.terms(p.Summary), tz.terms(body + places)}}
+		// needs them sorted; a one-off merge does not, and takes the
+		// tokenizer's terms, which find their postings without a lookup.
+		d := &doc{refs: [tiers][]*term{tz.terms(names), tz.terms(p.Summary), tz.terms(body + places)}}
 		if cache != nil {
-			for _, terms := range d.terms {
-				slices.Sort(terms)
+			for tier, refs := range d.refs {
+				d.terms[tier] = stems(refs)
+				slices.Sort(d.terms[tier])
 			}
+			d.refs = [tiers][]*term{}
 		}
 		frag := Fragment{ID: p.ID, URL: rel("/pledges/" + p.ID + "/"), Title: p.Title, Entity: p.Entity.Name,
 			Status: p.Status, Date: p.Date, Summary: p.Summary, Text: excerpt(body, 1200)}
@@ -322,6 +326,25 @@ func newState(recs []*record.Pledge) *state {
 		st.ids[i] = p.ID
 	}
 	return st
+}
+
+// addRefs merges document i, the next in order, by its tokenizer's terms:
+// a term finds its postings once, and keeps them for the documents after.
+// The tokenizers and st belong to one Build.
+func (st *state) addRefs(i int, d *doc) {
+	for tier, terms := range d.refs {
+		for _, t := range terms {
+			p := t.post
+			if p == nil {
+				if p = st.postings[t.stem]; p == nil {
+					p = &postings{}
+					st.postings[t.stem] = p
+				}
+				t.post = p
+			}
+			p[tier] = append(p[tier], int32(i))
+		}
+	}
 }
 
 // add merges document i, the next in order.

@@ -10,7 +10,7 @@ import (
 // Tokens splits text into index terms: lowercase words of letters and
 // digits, accents folded ("Türkiye" -> "turkiye"), stop words dropped and
 // each word stemmed. The browser client tokenizes queries the same way.
-func Tokens(text string) []string { return (&tokenizer{}).tokens(text, nil, false) }
+func Tokens(text string) []string { return stems((&tokenizer{}).tokens(text, nil, false)) }
 
 // tokenizer remembers the stems it has computed: text repeats its words,
 // and stemming is the costly part of indexing. One per goroutine.
@@ -20,14 +20,17 @@ type tokenizer struct {
 	word  []byte
 	call  uint32            // the current call of terms
 	seen  map[string]uint32 // terms' marks of stems not cached (caches full)
-	out   []string          // reused by terms
+	out   []*term           // reused by terms
 }
 
 // term is a stem a tokenizer has met. mark is the call of terms that last
-// gave it, so that each call gives it once without a set of its own.
+// gave it, so that each call gives it once without a set of its own. post
+// is the stem's postings in the index a one-off build is merging, found by
+// the stem's first document: its others need no lookup by string.
 type term struct {
 	stem string
 	mark uint32
+	post *postings
 }
 
 // maxCached bounds a tokenizer's caches, whatever the text.
@@ -35,8 +38,9 @@ const maxCached = 1 << 16
 
 // terms returns the distinct terms of text, first occurrences in order,
 // in a slice of their own and of their size: a document's terms are held
-// until its chunk is merged, and text repeats its words.
-func (tz *tokenizer) terms(text string) []string {
+// until its chunk is merged, and text repeats its words. A stem the full
+// caches have no term for comes in a term of its own.
+func (tz *tokenizer) terms(text string) []*term {
 	// Forget the marks when the counter wraps (an old mark would look
 	// current) or the marks of uncached stems have grown many.
 	if tz.call++; tz.call == 0 || len(tz.seen) > 1<<17 {
@@ -50,9 +54,18 @@ func (tz *tokenizer) terms(text string) []string {
 	return slices.Clone(tz.out)
 }
 
+// stems returns the stems of terms.
+func stems(terms []*term) []string {
+	out := make([]string, len(terms))
+	for i, t := range terms {
+		out[i] = t.stem
+	}
+	return out
+}
+
 // tokens appends the terms of text to out; with distinct, only those this
 // call of terms has not given yet.
-func (tz *tokenizer) tokens(text string, out []string, distinct bool) []string {
+func (tz *tokenizer) tokens(text string, out []*term, distinct bool) []*term {
 	if tz.stems == nil {
 		tz.stems, tz.seen = map[string]*term{}, map[string]uint32{}
 	}
@@ -84,14 +97,14 @@ func (tz *tokenizer) tokens(text string, out []string, distinct bool) []string {
 			if t == nil && st != "" {
 				if !distinct || tz.seen[st] != tz.call {
 					tz.seen[st] = tz.call
-					out = append(out, st)
+					out = append(out, &term{stem: st})
 				}
 			}
 		}
 		word = word[:0]
 		if t != nil && (!distinct || t.mark != tz.call) {
 			t.mark = tz.call
-			out = append(out, t.stem)
+			out = append(out, t)
 		}
 	}
 	for _, r := range text {
