@@ -8,6 +8,7 @@ import (
 	"net/mail"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -82,11 +83,9 @@ var multistakeholderFields = []string{"key_outcome", "leads", "supporters"}
 
 // AllFields returns every field name a record may have, in the order the
 // template and the schema list them.
-func AllFields() []string {
-	out := append([]string{}, commonFields...)
-	out = append(out, pledgeFields...)
-	return append(out, multistakeholderFields...)
-}
+func AllFields() []string { return slices.Clone(allFields) }
+
+var allFields = slices.Concat(commonFields, pledgeFields, multistakeholderFields)
 
 var entityFields = []string{"name", "type", "country"}
 
@@ -135,10 +134,12 @@ type decoder struct {
 // unknown keys.
 func (d *decoder) fields(m *yaml.Node, known []string, prefix string) map[string]yamlsrc.Field {
 	f, hinted := yamlsrc.FieldsHinted(d.path, m, known, prefix, &d.errs)
-	if d.hinted == nil {
-		d.hinted = map[*yaml.Node]map[string]bool{}
+	if hinted != nil {
+		if d.hinted == nil {
+			d.hinted = map[*yaml.Node]map[string]bool{}
+		}
+		d.hinted[m] = hinted
 	}
-	d.hinted[m] = hinted
 	return f
 }
 
@@ -150,7 +151,7 @@ func (d *decoder) errorf(n *yaml.Node, rule, format string, args ...any) {
 }
 
 func (d *decoder) record(root *yaml.Node, wantID string) {
-	f := d.fields(root, AllFields(), "")
+	f := d.fields(root, allFields, "")
 	p := d.p
 
 	if n := d.required(root, f, "id"); n != nil {

@@ -33,9 +33,9 @@ func Fields(path string, m *yaml.Node, known []string, prefix string, errs *diag
 
 // FieldsHinted is Fields that also returns the known names it suggested for
 // unknown keys, so a caller can skip reporting "titel" a second time as a
-// missing "title".
+// missing "title". That map is nil when there were none.
 func FieldsHinted(path string, m *yaml.Node, known []string, prefix string, errs *diag.List) (map[string]Field, map[string]bool) {
-	hinted := map[string]bool{}
+	var hinted map[string]bool
 	out := make(map[string]Field, min(len(m.Content)/2, len(known)))
 	unknown := 0
 	var more *yaml.Node
@@ -56,6 +56,9 @@ func FieldsHinted(path string, m *yaml.Node, known []string, prefix string, errs
 				near, ok := Nearest(k.Value, known)
 				hint := ""
 				if ok {
+					if hinted == nil {
+						hinted = map[string]bool{}
+					}
 					hint, hinted[near] = " (did you mean \""+near+"\"?)", true
 				}
 				*errs = append(*errs, Errorf(path, k, RuleUnknownField, "unknown field %q%s", prefix+k.Value, hint))
