@@ -502,21 +502,44 @@ func writeData(s *site.Site, r *render.Renderer, jobs []render.Job, dates *histo
 			return fmt.Errorf("writing %s: %w", name, err)
 		}
 	}
+	// The smaller files, which no page shows either, are made the same
+	// way: on request in the preview, which then does not make a sitemap
+	// of every page on every save.
 	files := map[string]func() ([]byte, error){
 		"data/measures.json": func() ([]byte, error) { return opendata.MeasuresJSON(s, abs) },
 		"data/ids.json":      func() ([]byte, error) { return opendata.IDs(s, cache) },
 		"feed.xml":           func() ([]byte, error) { return feeds.Atom(s.Config.Title, s.Config.Language, s.Records, abs) },
 		"robots.txt":         func() ([]byte, error) { return feeds.Robots(abs), nil },
 	}
-	for name, f := range files {
-		data, err := f()
-		if err != nil {
-			return fmt.Errorf("writing %s: %w", name, err)
-		}
-		if err := w.WriteFile(name, data); err != nil {
-			return err
+	sitemaps := sync.OnceValues(func() (map[string][]byte, error) {
+		return feeds.Sitemaps(sitemapEntries(s, jobs, dates, abs), abs)
+	})
+	pages := 0
+	for _, j := range jobs {
+		if inSitemap(j.Page) {
+			pages++
 		}
 	}
+	for _, name := range feeds.SitemapNames(pages) {
+		files[name] = func() ([]byte, error) {
+			maps, err := sitemaps()
+			return maps[name], err
+		}
+	}
+	for name, f := range files {
+		if err := w.make(name, f); err != nil {
+			return fmt.Errorf("writing %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// inSitemap tells whether a page is listed in the sitemap: all but the
+// page for missing addresses.
+func inSitemap(p *render.Page) bool { return p.Kind != "404" }
+
+// sitemapEntries lists the pages of the sitemap, each with its date.
+func sitemapEntries(s *site.Site, jobs []render.Job, dates *history.Dates, abs func(string) string) []feeds.Entry {
 	// List pages take the newest of up to a hundred records each: look
 	// each record's date up once.
 	recDates := make(map[*record.Pledge]string, len(s.Records))
@@ -525,21 +548,11 @@ func writeData(s *site.Site, r *render.Renderer, jobs []render.Job, dates *histo
 	}
 	entries := make([]feeds.Entry, 0, len(jobs))
 	for _, j := range jobs {
-		if j.Page.Kind == "404" {
-			continue
-		}
-		entries = append(entries, feeds.Entry{Loc: abs(j.Page.URL), LastMod: lastMod(j.Page, dates, recDates)})
-	}
-	maps, err := feeds.Sitemaps(entries, abs)
-	if err != nil {
-		return err
-	}
-	for name, data := range maps {
-		if err := w.WriteFile(name, data); err != nil {
-			return err
+		if inSitemap(j.Page) {
+			entries = append(entries, feeds.Entry{Loc: abs(j.Page.URL), LastMod: lastMod(j.Page, dates, recDates)})
 		}
 	}
-	return nil
+	return entries
 }
 
 // lastMod is when a page's sources last changed: the record or Markdown
@@ -647,6 +660,25 @@ func (c *countingWriter) stream(name string, write func(io.Writer) error) error 
 	c.files.Add(1)
 	c.bytes.Add(n.n)
 	return nil
+}
+
+// make writes the file name that f makes: deferred when the writer takes
+// that, else at once.
+func (c *countingWriter) make(name string, f func() ([]byte, error)) error {
+	if _, ok := c.w.(Deferrer); ok {
+		return c.stream(name, func(to io.Writer) error {
+			data, err := f()
+			if err == nil {
+				_, err = to.Write(data)
+			}
+			return err
+		})
+	}
+	data, err := f()
+	if err != nil {
+		return err
+	}
+	return c.WriteFile(name, data)
 }
 
 type byteCounter struct {

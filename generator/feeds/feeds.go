@@ -147,6 +147,19 @@ func Sitemaps(entries []Entry, url URLFunc) (map[string][]byte, error) {
 	return out, nil
 }
 
+// SitemapNames returns the site paths of the files Sitemaps makes for n
+// entries, in order.
+func SitemapNames(n int) []string {
+	if n <= MaxSitemapURLs {
+		return []string{"sitemap.xml"}
+	}
+	names := []string{"sitemap.xml"}
+	for i := 0; i*MaxSitemapURLs < n; i++ {
+		names = append(names, fmt.Sprintf("sitemap-%d.xml", i+1))
+	}
+	return names
+}
+
 // appendSet writes a sitemap or sitemap index as encoding/xml would with a
 // one-space indent, without reflection: a sitemap of 50,000 addresses is
 // written on every rebuild of the preview.

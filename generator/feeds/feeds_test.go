@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
+	"maps"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -80,5 +83,24 @@ func TestSitemapsSplitsAtTheLimit(t *testing.T) {
 	}
 	if n := strings.Count(string(files["sitemap-2.xml"]), "<url>"); n != 1 {
 		t.Errorf("sitemap-2.xml has %d addresses, want 1", n)
+	}
+}
+
+// The preview defers the sitemaps, so it must know their names before it
+// makes them.
+func TestSitemapNamesAreSitemapsFiles(t *testing.T) {
+	for _, n := range []int{0, 1, MaxSitemapURLs, MaxSitemapURLs + 1, 2 * MaxSitemapURLs, 2*MaxSitemapURLs + 1} {
+		entries := make([]Entry, n)
+		for i := range entries {
+			entries[i] = Entry{Loc: "https://example.org/" + strconv.Itoa(i) + "/"}
+		}
+		files, err := Sitemaps(entries, func(p string) string { return "https://example.org" + p })
+		if err != nil {
+			t.Fatal(err)
+		}
+		names := SitemapNames(n)
+		if got, want := slices.Sorted(maps.Keys(files)), slices.Sorted(slices.Values(names)); !slices.Equal(got, want) {
+			t.Errorf("%d entries: Sitemaps makes %v, SitemapNames gives %v", n, got, names)
+		}
 	}
 }
