@@ -51,6 +51,7 @@ fuzz: ## run each fuzz target for FUZZTIME
 	$(GO) test ./generator/content -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
 	$(GO) test ./generator/yamlsrc -run '^$$' -fuzz FuzzOneDocument -fuzztime $(FUZZTIME)
 	$(GO) test ./generator/render -run '^$$' -fuzz FuzzPageMeta -fuzztime $(FUZZTIME)
+	$(GO) test ./generator -run '^$$' -fuzz FuzzReadStamp -fuzztime $(FUZZTIME)
 
 serve: $(BIN) $(NODE_OK) ## preview at http://127.0.0.1:1313/, rebuilding on save
 	./$(BIN) serve
