@@ -13,48 +13,80 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
 // Dates maps source paths (relative to the source root, with forward
 // slashes) to YYYY-MM-DD.
 type Dates struct {
-	root  string
-	byGit map[string]string
-	mu    sync.Mutex
-	stat  map[string]string // file dates, looked up once per path
+	root   string
+	byGit  map[string]string // written once, before ready is closed
+	ready  chan struct{}
+	loaded atomic.Bool // ready is closed: a cheaper check than a receive
+	mu     sync.Mutex
+	stat   map[string]string // file dates, looked up once per path
 }
 
-// Load reads the git history of the source root once. Without git or a
-// repository it returns Dates that fall back to file times.
+// Load reads the git history of the source root in the background, so
+// that a build parses its sources meanwhile: in a catalogue of thousands
+// of commits the log takes as long as a good part of the parsing. Without
+// git or a repository the Dates fall back to file times.
 func Load(ctx context.Context, root string) *Dates {
-	d := &Dates{root: root, byGit: map[string]string{}}
-	cmd := exec.CommandContext(ctx, "git", "-c", "core.quotePath=false", "-C", root,
-		"log", "--format=%x01%cs", "--name-only", "--relative", "--no-renames", "--", ".")
-	out, err := cmd.Output()
-	if err != nil {
-		return d
-	}
-	// Commits come newest first: a "\x01YYYY-MM-DD" line, then the names of
-	// the files it touched. The first date seen for a file is its last.
+	d := &Dates{root: root, byGit: map[string]string{}, ready: make(chan struct{})}
+	go func() {
+		defer func() {
+			d.loaded.Store(true)
+			close(d.ready)
+		}()
+		git := func(args ...string) ([]byte, error) {
+			args = append([]string{"-c", "core.quotePath=false", "-C", root}, args...)
+			return exec.CommandContext(ctx, "git", args...).Output()
+		}
+		// The source root's folder in the repository. The log is asked for
+		// without a pathspec and cut to that folder here: a pathspec (or
+		// --relative) makes git diff every commit's trees path by path,
+		// which took 1.4 s instead of 0.6 s for 2,000 commits adding
+		// 10,000 records.
+		prefix, err := git("rev-parse", "--show-prefix")
+		if err != nil {
+			return
+		}
+		out, err := git("log", "--format=%x01%cs", "--name-only", "--no-renames")
+		if err != nil {
+			return
+		}
+		d.parseLog(string(out), strings.TrimSpace(string(prefix)))
+	}()
+	return d
+}
+
+// parseLog reads git log output: commits newest first, each a
+// "\x01YYYY-MM-DD" line and then the names of the files it touched, from
+// the top of the repository. The first date seen for a file is its last;
+// files outside prefix are not sources.
+func (d *Dates) parseLog(out, prefix string) {
 	date := ""
-	for line := range strings.Lines(string(out)) {
+	for line := range strings.Lines(out) {
 		line = strings.TrimRight(line, "\n")
 		if after, ok := strings.CutPrefix(line, "\x01"); ok {
 			date = after
 			continue
 		}
-		if _, seen := d.byGit[line]; line != "" && !seen && date != "" {
-			d.byGit[line] = date
+		path, ok := strings.CutPrefix(line, prefix)
+		if _, seen := d.byGit[path]; ok && path != "" && !seen && date != "" {
+			d.byGit[path] = date
 		}
 	}
-	return d
 }
 
 // Of returns the last change date of a source path, or "" when unknown.
 func (d *Dates) Of(path string) string {
 	if d == nil {
 		return ""
+	}
+	if !d.loaded.Load() {
+		<-d.ready
 	}
 	if s, ok := d.byGit[path]; ok {
 		return s

@@ -22,7 +22,8 @@ func git(t *testing.T, dir string, env []string, args ...string) {
 // TestDatesFromGit commits files on chosen dates in a temporary repository
 // and checks that each file's date is that of its last commit, that files
 // git does not know fall back to their modification time, and that a
-// source root below the repository's top works.
+// source root below the repository's top works and takes no date from
+// files outside it.
 func TestDatesFromGit(t *testing.T) {
 	repo := t.TempDir()
 	t.Setenv("GIT_CONFIG_GLOBAL", filepath.Join(repo, "no-global-config"))
@@ -50,6 +51,13 @@ func TestDatesFromGit(t *testing.T) {
 	write("pledges/b.yaml", "id: b\ntitle: B\n")
 	write("content/about.md", "about\n")
 	commit("2025-07-15", "pledges/b.yaml", "content/about.md")
+	// A file of the same name outside the source root is not a source.
+	other := filepath.Join(repo, "pledges", "a.yaml")
+	os.MkdirAll(filepath.Dir(other), 0o755)
+	os.WriteFile(other, []byte("elsewhere\n"), 0o644)
+	git(t, repo, nil, "add", other)
+	env := []string{"GIT_AUTHOR_DATE=2026-01-09T12:00:00Z", "GIT_COMMITTER_DATE=2026-01-09T12:00:00Z"}
+	git(t, repo, env, "commit", "-q", "-m", "outside the site")
 	write("pledges/new.yaml", "id: new\n") // never committed
 	old := time.Date(2020, 2, 3, 4, 5, 6, 0, time.UTC)
 	os.Chtimes(filepath.Join(site, "pledges", "new.yaml"), old, old)
