@@ -3,7 +3,6 @@ package record
 import (
 	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
 	"fmt"
 	"net/mail"
 	"net/url"
@@ -111,7 +110,7 @@ func decode(path string, data []byte, t *Times) (*Pledge, diag.List) {
 		return nil, errs
 	}
 	sum := sha256.Sum256(data)
-	d := &decoder{path: path, p: &Pledge{Path: path, Hash: hex.EncodeToString(sum[:12]),
+	d := &decoder{path: path, p: &Pledge{Path: path,
 		Sum: [2]uint64{binary.LittleEndian.Uint64(sum[:8]), binary.LittleEndian.Uint64(sum[8:16])}}}
 	d.record(root, fileID(path))
 	return d.p, d.errs
@@ -319,10 +318,10 @@ func (d *decoder) financial(f map[string]yamlsrc.Field, root *yaml.Node) {
 	}
 	if c := d.required(n, ff, "currency"); c != nil {
 		code := d.scalar(c, "financial.currency")
-		if code != "" && !vocab.Has(vocab.Currencies(), code) {
+		if t, ok := vocab.Lookup(vocab.Currencies(), code); ok {
+			fin.Currency = t.Value // shared, as in enum
+		} else if code != "" {
 			d.errorf(c, RuleCurrency, "financial.currency %q is not an ISO 4217 currency code%s", code, yamlsrc.Hint(code, vocab.Values(vocab.Currencies())))
-		} else {
-			fin.Currency = code
 		}
 	}
 	p.Financial = fin
@@ -456,11 +455,14 @@ func (d *decoder) enum(n *yaml.Node, field string, terms []vocab.Term) string {
 	if n.Kind != yaml.ScalarNode {
 		return ""
 	}
-	if !vocab.Has(terms, s) {
+	t, ok := vocab.Lookup(terms, s)
+	if !ok {
 		d.errorf(n, RuleEnum, "%s: %q is not a valid value%s", field, s, yamlsrc.Hint(s, vocab.Values(terms)))
 		return ""
 	}
-	return s
+	// The table's string rather than the parser's: records then share one
+	// copy of each value, and the collector has fewer objects to mark.
+	return t.Value
 }
 
 func (d *decoder) date(n *yaml.Node, field string) string {
@@ -481,7 +483,8 @@ func (d *decoder) country(n *yaml.Node, field string) string {
 	if n.Kind != yaml.ScalarNode {
 		return ""
 	}
-	if _, ok := vocab.LookupCountry(s); !ok {
+	c, ok := vocab.LookupCountry(s)
+	if !ok {
 		hint := yamlsrc.Hint(strings.ToUpper(s), vocab.CountryCodes())
 		if _, ok := vocab.LookupCountry(strings.ToUpper(s)); ok {
 			hint = fmt.Sprintf(" (did you mean %q?)", strings.ToUpper(s))
@@ -489,7 +492,7 @@ func (d *decoder) country(n *yaml.Node, field string) string {
 		d.errorf(n, RuleCountry, "%s: %q is not an ISO 3166-1 alpha-3 country code such as \"KEN\"%s", field, s, hint)
 		return ""
 	}
-	return s
+	return c.Code // shared, as in enum
 }
 
 func (d *decoder) sdgTarget(n *yaml.Node, field string) string {

@@ -8,8 +8,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"pledgesite/generator/diag"
+	"pledgesite/generator/vocab"
 	"pledgesite/generator/yamlsrc"
 )
 
@@ -285,6 +287,41 @@ func TestDecodeValidPledge(t *testing.T) {
 	}
 	if p.IsMultistakeholder() || p.IsContribution() {
 		t.Errorf("IsMultistakeholder = %v, IsContribution = %v; want both false", p.IsMultistakeholder(), p.IsContribution())
+	}
+}
+
+// TestDecodeSharesVocabulary: values from a vocabulary are the table's
+// strings, not copies, so that a catalogue holds each once.
+func TestDecodeSharesVocabulary(t *testing.T) {
+	p, errs := decodeWithin(t, deadline, testPath, pledgeYAML())
+	if len(errs) > 0 {
+		t.Fatalf("unexpected diagnostics:\n%s", listing(errs))
+	}
+	country, _ := vocab.LookupCountry("KEN")
+	for _, c := range []struct {
+		field, got string
+		table      []vocab.Term
+		want       string
+	}{
+		{"kind", p.Kind, vocab.Kinds, ""},
+		{"entity.type", p.Entity.Type, vocab.StakeholderTypes, ""},
+		{"forum", p.Forum, vocab.Forums, ""},
+		{"status", p.Status, vocab.Statuses, ""},
+		{"support[0]", p.Support[0], vocab.SupportTypes, ""},
+		{"target_groups[0]", p.TargetGroups[0], vocab.TargetGroups, ""},
+		{"pledge_type", p.PledgeType, vocab.PledgeTypes, ""},
+		{"financial.currency", p.Financial.Currency, vocab.Currencies(), ""},
+		{"updates[0].status", p.Updates[0].Status, vocab.Statuses, ""},
+		{"entity.country", p.Entity.Country, nil, country.Code},
+	} {
+		want := c.want
+		if c.table != nil {
+			term, _ := vocab.Lookup(c.table, c.got)
+			want = term.Value
+		}
+		if want != c.got || unsafe.StringData(want) != unsafe.StringData(c.got) {
+			t.Errorf("%s %q is a copy, not the vocabulary's string", c.field, c.got)
+		}
 	}
 }
 

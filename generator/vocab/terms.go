@@ -179,10 +179,16 @@ func Label(terms []Term, value string) string {
 
 // Has reports whether value is one of terms.
 func Has(terms []Term, value string) bool {
+	_, ok := Lookup(terms, value)
+	return ok
+}
+
+// Lookup returns the term of value in terms.
+func Lookup(terms []Term, value string) (Term, bool) {
 	for _, t := range terms {
 		if t.Value == value {
-			return true
+			return t, true
 		}
 	}
-	return false
+	return Term{}, false
 }
