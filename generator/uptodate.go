@@ -38,7 +38,7 @@ func stampPath(dest string) (string, error) {
 		return "", err
 	}
 	sum := sha256.Sum256([]byte(abs))
-	return filepath.Join(dir, "pledgesite", hex.EncodeToString(sum[:8])+".json"), nil
+	return filepath.Join(dir, "pledgesite", "stamp-"+hex.EncodeToString(sum[:8])+".txt"), nil
 }
 
 // sourcesKey hashes everything a build depends on without reading file

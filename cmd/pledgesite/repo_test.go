@@ -208,6 +208,9 @@ func TestRepoWorkflows(t *testing.T) {
 		if s, ok := findWFStep(steps, "actions/checkout"); !ok || ghStr(s.with["fetch-depth"]) != "0" {
 			t.Error("deploy.yml must check out the full history (fetch-depth: 0): the sitemap's lastmod comes from it")
 		}
+		if s, ok := findWFStep(steps, "actions/cache"); !ok || ghStr(s.with["path"]) != "~/.cache/pledgesite" || ghStr(s.with["restore-keys"]) == "" {
+			t.Error("deploy.yml should restore ~/.cache/pledgesite from the last build (actions/cache with restore-keys): the page dates are kept there")
+		}
 		for _, a := range []string{"actions/setup-go", "actions/setup-node", "actions/configure-pages", "actions/deploy-pages"} {
 			if _, ok := findWFStep(steps, a); !ok {
 				t.Errorf("deploy.yml does not use %s", a)

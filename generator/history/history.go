@@ -8,9 +8,13 @@ package history
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -29,9 +33,14 @@ type Dates struct {
 }
 
 // Load reads the git history of the source root in the background, so
-// that a build parses its sources meanwhile: in a catalogue of thousands
-// of commits the log takes as long as a good part of the parsing. Without
-// git or a repository the Dates fall back to file times.
+// that a build parses its sources meanwhile. Without git or a repository
+// the Dates fall back to file times.
+//
+// The dates found are kept in the user's cache folder with the commit
+// they hold for. The next Load reads only the commits made since (or
+// nothing, at the same commit): the whole log of a catalogue grown by a
+// pull request per pledge grows with commits times records, 0.6 s for
+// 2,000 commits adding 10,000 records.
 func Load(ctx context.Context, root string) *Dates {
 	d := &Dates{root: root, byGit: map[string]string{}, ready: make(chan struct{})}
 	go func() {
@@ -39,33 +48,68 @@ func Load(ctx context.Context, root string) *Dates {
 			d.loaded.Store(true)
 			close(d.ready)
 		}()
-		git := func(args ...string) ([]byte, error) {
-			args = append([]string{"-c", "core.quotePath=false", "-C", root}, args...)
-			return exec.CommandContext(ctx, "git", args...).Output()
-		}
-		// The source root's folder in the repository. The log is asked for
-		// without a pathspec and cut to that folder here: a pathspec (or
-		// --relative) makes git diff every commit's trees path by path,
-		// which took 1.4 s instead of 0.6 s for 2,000 commits adding
-		// 10,000 records.
-		prefix, err := git("rev-parse", "--show-prefix")
-		if err != nil {
-			return
-		}
-		out, err := git("log", "--format=%x01%cs", "--name-only", "--no-renames")
-		if err != nil {
-			return
-		}
-		d.parseLog(string(out), strings.TrimSpace(string(prefix)))
+		d.byGit = readGit(ctx, root)
 	}()
 	return d
+}
+
+// readGit returns the date of the last commit of every file under root
+// that git knows, or nil outside a repository.
+func readGit(ctx context.Context, root string) map[string]string {
+	git := func(args ...string) ([]byte, error) {
+		args = append([]string{"-c", "core.quotePath=false", "-C", root}, args...)
+		return exec.CommandContext(ctx, "git", args...).Output()
+	}
+	// The repository, the source root's folder in it, and the commit.
+	out, err := git("rev-parse", "--show-toplevel", "--show-prefix", "HEAD")
+	if err != nil {
+		return nil
+	}
+	lines := strings.Split(string(out), "\n")
+	if len(lines) < 3 {
+		return nil
+	}
+	top, prefix, head := lines[0], lines[1], lines[2]
+	cachePath := cacheFile(top, prefix)
+	cached, since := readCache(cachePath)
+	if since == head {
+		return cached
+	}
+	// The log is asked for without a pathspec and cut to the source
+	// root's folder here: a pathspec (or --relative) makes git diff every
+	// commit's trees path by path, 1.4 s instead of 0.6 s for the log
+	// above.
+	args := []string{"log", "--format=%x01%cs", "--name-only", "--no-renames"}
+	if since != "" {
+		// Only the commits made since the cached one, when it is still in
+		// the history (a rebase can drop it).
+		if _, err := git("merge-base", "--is-ancestor", since, head); err == nil {
+			args = append(args, since+".."+head)
+		} else {
+			cached = nil
+		}
+	} else {
+		args = append(args, head)
+	}
+	if out, err = git(args...); err != nil {
+		return nil
+	}
+	dates := parseLog(string(out), prefix)
+	for path, date := range cached {
+		// A commit merged from a branch can be older than the cached
+		// one; the newer date wins, as it does in one log of everything.
+		dates[path] = max(dates[path], date)
+	}
+	writeCache(cachePath, head, dates)
+	return dates
 }
 
 // parseLog reads git log output: commits newest first, each a
 // "\x01YYYY-MM-DD" line and then the names of the files it touched, from
 // the top of the repository. The first date seen for a file is its last;
 // files outside prefix are not sources.
-func (d *Dates) parseLog(out, prefix string) {
+func parseLog(out, prefix string) map[string]string {
+	dates := map[string]string{}
 	date := ""
 	for line := range strings.Lines(out) {
 		line = strings.TrimRight(line, "\n")
@@ -74,9 +118,98 @@ func (d *Dates) parseLog(out, prefix string) {
 			continue
 		}
 		path, ok := strings.CutPrefix(line, prefix)
-		if _, seen := d.byGit[path]; ok && path != "" && !seen && date != "" {
-			d.byGit[path] = date
+		if _, seen := dates[path]; ok && path != "" && !seen && date != "" {
+			dates[path] = date
 		}
+	}
+	return dates
+}
+
+// The cache is text: a header line, the commit, then "date path" lines
+// sorted by path. It is named for the repository and the source root's
+// folder in it.
+const cacheHeader = "pledgesite history 1\n"
+
+func cacheFile(top, prefix string) string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(top + "\x00" + prefix))
+	return filepath.Join(dir, "pledgesite", "history-"+hex.EncodeToString(sum[:8])+".txt")
+}
+
+// readCache returns the cached dates and their commit, or nothing.
+func readCache(name string) (dates map[string]string, commit string) {
+	if name == "" {
+		return nil, ""
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, ""
+	}
+	dates, commit, ok := decodeCache(string(data))
+	if !ok {
+		return nil, ""
+	}
+	return dates, commit
+}
+
+func decodeCache(text string) (dates map[string]string, commit string, ok bool) {
+	text, ok = strings.CutPrefix(text, cacheHeader)
+	if !ok {
+		return nil, "", false
+	}
+	commit, text, ok = strings.Cut(text, "\n")
+	if !ok || commit == "" {
+		return nil, "", false
+	}
+	dates = make(map[string]string, strings.Count(text, "\n"))
+	for line := range strings.Lines(text) {
+		date, path, ok1 := strings.Cut(line, " ")
+		path, ok2 := strings.CutSuffix(path, "\n")
+		if !ok1 || !ok2 || len(date) != len("2006-01-02") || path == "" {
+			return nil, "", false
+		}
+		dates[path] = date
+	}
+	return dates, commit, true
+}
+
+func encodeCache(commit string, dates map[string]string) ([]byte, bool) {
+	b := []byte(cacheHeader + commit + "\n")
+	for _, path := range slices.Sorted(maps.Keys(dates)) {
+		if strings.ContainsAny(path, "\n\r") {
+			return nil, false
+		}
+		b = append(b, dates[path]...)
+		b = append(b, ' ')
+		b = append(b, path...)
+		b = append(b, '\n')
+	}
+	return b, true
+}
+
+// writeCache replaces the cache file. Failing only costs the next build
+// the whole log.
+func writeCache(name, commit string, dates map[string]string) {
+	data, ok := encodeCache(commit, dates)
+	if name == "" || !ok || os.MkdirAll(filepath.Dir(name), 0o755) != nil {
+		return
+	}
+	f, err := os.CreateTemp(filepath.Dir(name), "history-*.tmp")
+	if err != nil {
+		return
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), name)
+	}
+	if err != nil {
+		os.Remove(f.Name())
 	}
 }
 

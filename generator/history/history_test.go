@@ -2,9 +2,11 @@ package history
 
 import (
 	"context"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -19,17 +21,26 @@ func git(t *testing.T, dir string, env []string, args ...string) {
 	}
 }
 
+// newRepo makes an empty repository, with git's and pledgesite's settings
+// and caches kept from the user's.
+func newRepo(t *testing.T) string {
+	t.Helper()
+	repo := t.TempDir()
+	t.Setenv("GIT_CONFIG_GLOBAL", filepath.Join(repo, "no-global-config"))
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	git(t, repo, nil, "init", "-q", "-b", "main")
+	git(t, repo, nil, "config", "user.name", "Test")
+	git(t, repo, nil, "config", "user.email", "test@example.org")
+	return repo
+}
+
 // TestDatesFromGit commits files on chosen dates in a temporary repository
 // and checks that each file's date is that of its last commit, that files
 // git does not know fall back to their modification time, and that a
 // source root below the repository's top works and takes no date from
 // files outside it.
 func TestDatesFromGit(t *testing.T) {
-	repo := t.TempDir()
-	t.Setenv("GIT_CONFIG_GLOBAL", filepath.Join(repo, "no-global-config"))
-	git(t, repo, nil, "init", "-q", "-b", "main")
-	git(t, repo, nil, "config", "user.name", "Test")
-	git(t, repo, nil, "config", "user.email", "test@example.org")
+	repo := newRepo(t)
 	site := filepath.Join(repo, "site")
 	write := func(name, data string) {
 		p := filepath.Join(site, name)
@@ -76,6 +87,81 @@ func TestDatesFromGit(t *testing.T) {
 	}
 	if got := d.Latest("pledges/a.yaml", "pledges/b.yaml"); got != "2025-07-15" {
 		t.Errorf("Latest = %q, want 2025-07-15", got)
+	}
+}
+
+// TestDatesCache: the dates are kept with their commit, taken as they are
+// at that commit, extended by the commits made since, and read again from
+// the whole log when the commit is no longer in the history.
+func TestDatesCache(t *testing.T) {
+	repo := newRepo(t)
+	commit := func(date, name, data string) {
+		if err := os.WriteFile(filepath.Join(repo, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		git(t, repo, nil, "add", name)
+		env := []string{"GIT_AUTHOR_DATE=" + date + "T12:00:00Z", "GIT_COMMITTER_DATE=" + date + "T12:00:00Z"}
+		git(t, repo, env, "commit", "-q", "-m", "change on "+date)
+	}
+	head := func() string {
+		out, err := exec.Command("git", "-C", repo, "rev-parse", "HEAD").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	commit("2024-03-01", "a.md", "a")
+	commit("2024-04-01", "b.md", "b")
+	check := func(step string, want map[string]string) {
+		t.Helper()
+		d := Load(context.Background(), repo)
+		for path, date := range want {
+			if got := d.Of(path); got != date {
+				t.Errorf("%s: Of(%q) = %q, want %q", step, path, got, date)
+			}
+		}
+	}
+	check("first load", map[string]string{"a.md": "2024-03-01", "b.md": "2024-04-01"})
+
+	// A cache that says otherwise, at this commit, is believed: the log
+	// is not read again.
+	top, _ := filepath.EvalSymlinks(repo)
+	name := cacheFile(top, "")
+	if _, err := os.Stat(name); err != nil {
+		t.Fatalf("no cache after the first load: %v", err)
+	}
+	data, _ := encodeCache(head(), map[string]string{"a.md": "1999-01-01", "b.md": "2024-04-01"})
+	os.WriteFile(name, data, 0o644)
+	check("same commit", map[string]string{"a.md": "1999-01-01", "b.md": "2024-04-01"})
+
+	// A new commit is read on top of the cache.
+	commit("2025-05-05", "b.md", "b2")
+	check("one commit later", map[string]string{"a.md": "1999-01-01", "b.md": "2025-05-05"})
+
+	// A cached commit that is not in the history (after a rebase) is
+	// dropped with its dates.
+	data, _ = encodeCache("0123456789abcdef0123456789abcdef01234567", map[string]string{"a.md": "1999-01-01"})
+	os.WriteFile(name, data, 0o644)
+	check("unknown commit", map[string]string{"a.md": "2024-03-01", "b.md": "2025-05-05"})
+}
+
+func TestDecodeCacheRejects(t *testing.T) {
+	for _, text := range []string{
+		"",
+		"pledgesite history 0\nabc\n2024-01-01 a.md\n",
+		"pledgesite history 1\n\n2024-01-01 a.md\n",
+		"pledgesite history 1\nabc\n2024-1-1 a.md\n",
+		"pledgesite history 1\nabc\n2024-01-01\n",
+		"pledgesite history 1\nabc\n2024-01-01 a.md",
+	} {
+		if dates, commit, ok := decodeCache(text); ok {
+			t.Errorf("%q: decoded %v at %q", text, dates, commit)
+		}
+	}
+	dates := map[string]string{"a b/c.md": "2024-01-01", "ü.md": "2025-12-31"}
+	data, _ := encodeCache("abc", dates)
+	if got, commit, ok := decodeCache(string(data)); !ok || commit != "abc" || !maps.Equal(got, dates) {
+		t.Errorf("round trip: %v at %q (ok %v), want %v", got, commit, ok, dates)
 	}
 }
 
