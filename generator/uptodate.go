@@ -9,9 +9,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"pledgesite/generator/output"
 )
@@ -90,21 +93,89 @@ func upToDate(cfg Config, key string) (files int, ok bool) {
 	if !ok || len(stamped) == 0 {
 		return 0, false
 	}
-	seen := 0
-	err = filepath.WalkDir(cfg.Dest, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(cfg.Dest, p)
-		want, ok := stamped[filepath.ToSlash(rel)]
-		info, ierr := d.Info()
-		if !ok || ierr != nil || info.Size() != want.Size || info.ModTime().UnixNano() != want.Mod {
+	var seen atomic.Int64
+	err = walkFiles(cfg.Dest, func(rel string, d fs.DirEntry) error {
+		want, ok := stamped[rel]
+		info, err := d.Info()
+		if !ok || err != nil || info.Size() != want.Size || info.ModTime().UnixNano() != want.Mod {
 			return fs.ErrInvalid
 		}
-		seen++
+		seen.Add(1)
 		return nil
 	})
-	return seen, err == nil && seen == len(stamped)
+	return int(seen.Load()), err == nil && int(seen.Load()) == len(stamped)
+}
+
+// walkQueue is how many folders walkFiles queues (a variable for tests).
+var walkQueue = 4096
+
+// walkFiles calls visit for every file below root (rel is its slash path
+// from root), from a goroutine per core: an unchanged build checks every
+// file it wrote, tens of thousands of stat calls that one goroutine made
+// in turn. Folders wait in a queue; when it is full, the worker walks the
+// folder itself. The first error stops the walk and is returned.
+func walkFiles(root string, visit func(rel string, d fs.DirEntry) error) error {
+	var (
+		queue   = make(chan string, walkQueue)
+		pending sync.WaitGroup
+		failed  atomic.Bool
+		mu      sync.Mutex
+		first   error
+	)
+	fail := func(err error) {
+		mu.Lock()
+		if first == nil {
+			first = err
+		}
+		mu.Unlock()
+		failed.Store(true)
+	}
+	var walk func(rel string)
+	walk = func(rel string) {
+		if failed.Load() {
+			return
+		}
+		entries, err := os.ReadDir(filepath.Join(root, filepath.FromSlash(rel)))
+		if err != nil {
+			fail(err)
+			return
+		}
+		for _, d := range entries {
+			sub := d.Name()
+			if rel != "" {
+				sub = rel + "/" + sub
+			}
+			if !d.IsDir() {
+				if err := visit(sub, d); err != nil {
+					fail(err)
+					return
+				}
+				continue
+			}
+			pending.Add(1)
+			select {
+			case queue <- sub:
+			default:
+				walk(sub)
+				pending.Done()
+			}
+		}
+	}
+	var workers sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		workers.Go(func() {
+			for rel := range queue {
+				walk(rel)
+				pending.Done()
+			}
+		})
+	}
+	pending.Add(1)
+	queue <- ""
+	pending.Wait()
+	close(queue)
+	workers.Wait()
+	return first
 }
 
 // writeStamp records a finished build from what its writer left on disk.

@@ -1,8 +1,14 @@
 package generator
 
 import (
+	"errors"
+	"fmt"
+	"io/fs"
 	"maps"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"pledgesite/generator/output"
@@ -78,4 +84,58 @@ func FuzzReadStamp(f *testing.F) {
 			t.Fatalf("read %v, wrote and read %v", files, back)
 		}
 	})
+}
+
+// TestWalkFiles compares walkFiles with the files made on a tree with
+// more folders than its queue holds, so that workers also walk folders
+// themselves, and checks that an error from visit ends the walk.
+func TestWalkFiles(t *testing.T) {
+	defer func(n int) { walkQueue = n }(walkQueue)
+	walkQueue = 2
+	root := t.TempDir()
+	want := map[string]bool{}
+	for i := range 1200 {
+		rel := fmt.Sprintf("d%d/e%d/f%d.txt", i%7, i, i)
+		if i%3 == 0 {
+			rel = fmt.Sprintf("top%d.html", i)
+		}
+		p := filepath.Join(root, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(rel), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		want[rel] = true
+	}
+	os.Mkdir(filepath.Join(root, "empty"), 0o755)
+	var mu sync.Mutex
+	got := map[string]bool{}
+	err := walkFiles(root, func(rel string, d fs.DirEntry) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if got[rel] {
+			t.Errorf("%s visited twice", rel)
+		}
+		got[rel] = true
+		return nil
+	})
+	if err != nil || !maps.Equal(got, want) {
+		t.Fatalf("walkFiles: error %v, %d files, want %d", err, len(got), len(want))
+	}
+	stop, last := errors.New("stop"), "d6/e1000/f1000.txt"
+	if !want[last] {
+		t.Fatalf("the tree has no %s", last)
+	}
+	if err := walkFiles(root, func(rel string, d fs.DirEntry) error {
+		if rel == last {
+			return stop
+		}
+		return nil
+	}); err != stop {
+		t.Errorf("walkFiles returned %v, want the error visit returned", err)
+	}
+	if err := walkFiles(filepath.Join(root, "missing"), func(string, fs.DirEntry) error { return nil }); err == nil {
+		t.Error("walkFiles of a missing folder returned no error")
+	}
 }
