@@ -47,7 +47,7 @@ func stampPath(dest string) (string, error) {
 // sourcesKey hashes everything a build depends on without reading file
 // contents: the name, size and time of every source file, the git commit
 // (page dates come from git history), the settings of the build, and the
-// program itself.
+// program itself. Folders count through the files in them.
 func sourcesKey(cfg Config) (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "base=%s\x00sass=%s\x00", cfg.BaseURL, cfg.SassBinary)
@@ -59,21 +59,48 @@ func sourcesKey(cfg Config) (string, error) {
 	if out, err := exec.Command("git", "-C", cfg.Source, "rev-parse", "HEAD").Output(); err == nil {
 		fmt.Fprintf(h, "git=%s\x00", strings.TrimSpace(string(out)))
 	}
-	for _, top := range []string{"site.yaml", "content", "pledges", "themes"} {
-		err := filepath.WalkDir(filepath.Join(cfg.Source, top), func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
+	// Every source file's name, size, time and mode, found on every core
+	// and hashed in name order.
+	type entry struct {
+		name string
+		info fs.FileInfo
+	}
+	var (
+		mu      sync.Mutex
+		entries []entry
+	)
+	for _, top := range []string{"content", "pledges", "themes"} {
+		err := walkFiles(filepath.Join(cfg.Source, top), func(rel string, d fs.DirEntry) error {
 			info, err := d.Info()
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(h, "%s %d %d %v\x00", p, info.Size(), info.ModTime().UnixNano(), info.Mode())
+			mu.Lock()
+			entries = append(entries, entry{top + "/" + rel, info})
+			mu.Unlock()
 			return nil
 		})
 		if err != nil {
 			return "", err
 		}
+	}
+	info, err := os.Lstat(filepath.Join(cfg.Source, "site.yaml"))
+	if err != nil {
+		return "", err
+	}
+	entries = append(entries, entry{"site.yaml", info})
+	slices.SortFunc(entries, func(a, b entry) int { return strings.Compare(a.name, b.name) })
+	var b []byte
+	for _, e := range entries {
+		b = append(b[:0], e.name...)
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, e.info.Size(), 10)
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, e.info.ModTime().UnixNano(), 10)
+		b = append(b, ' ')
+		b = strconv.AppendUint(b, uint64(e.info.Mode()), 10)
+		b = append(b, 0)
+		h.Write(b)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
@@ -106,17 +133,22 @@ func upToDate(cfg Config, key string) (files int, ok bool) {
 	return int(seen.Load()), err == nil && int(seen.Load()) == len(stamped)
 }
 
-// walkQueue is how many folders walkFiles queues (a variable for tests).
+// walkQueue is how many jobs walkFiles queues (a variable for tests).
 var walkQueue = 4096
 
+// walkChunk is how many files of one folder a job of walkFiles visits: the
+// records sit in one folder, tens of thousands of files.
+const walkChunk = 256
+
 // walkFiles calls visit for every file below root (rel is its slash path
-// from root), from a goroutine per core: an unchanged build checks every
-// file it wrote, tens of thousands of stat calls that one goroutine made
-// in turn. Folders wait in a queue; when it is full, the worker walks the
-// folder itself. The first error stops the walk and is returned.
+// from root), from a goroutine per core: a build checks every source and,
+// when nothing changed, every file it wrote, each a stat call. Folders and
+// runs of a folder's files wait in a queue as jobs; when it is full, the
+// worker does the job itself. The first error stops the walk and is
+// returned.
 func walkFiles(root string, visit func(rel string, d fs.DirEntry) error) error {
 	var (
-		queue   = make(chan string, walkQueue)
+		queue   = make(chan func(), walkQueue)
 		pending sync.WaitGroup
 		failed  atomic.Bool
 		mu      sync.Mutex
@@ -130,6 +162,26 @@ func walkFiles(root string, visit func(rel string, d fs.DirEntry) error) error {
 		mu.Unlock()
 		failed.Store(true)
 	}
+	submit := func(job func()) {
+		pending.Add(1)
+		select {
+		case queue <- job:
+		default:
+			job()
+			pending.Done()
+		}
+	}
+	visitAll := func(rel string, files []fs.DirEntry) {
+		for _, d := range files {
+			if failed.Load() {
+				return
+			}
+			if err := visit(join(rel, d.Name()), d); err != nil {
+				fail(err)
+				return
+			}
+		}
+	}
 	var walk func(rel string)
 	walk = func(rel string) {
 		if failed.Load() {
@@ -140,42 +192,44 @@ func walkFiles(root string, visit func(rel string, d fs.DirEntry) error) error {
 			fail(err)
 			return
 		}
+		var files []fs.DirEntry
 		for _, d := range entries {
-			sub := d.Name()
-			if rel != "" {
-				sub = rel + "/" + sub
-			}
-			if !d.IsDir() {
-				if err := visit(sub, d); err != nil {
-					fail(err)
-					return
-				}
-				continue
-			}
-			pending.Add(1)
-			select {
-			case queue <- sub:
-			default:
-				walk(sub)
-				pending.Done()
+			if d.IsDir() {
+				sub := join(rel, d.Name())
+				submit(func() { walk(sub) })
+			} else {
+				files = append(files, d)
 			}
 		}
+		for len(files) > walkChunk {
+			chunk := files[:walkChunk]
+			submit(func() { visitAll(rel, chunk) })
+			files = files[walkChunk:]
+		}
+		visitAll(rel, files)
 	}
 	var workers sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		workers.Go(func() {
-			for rel := range queue {
-				walk(rel)
+			for job := range queue {
+				job()
 				pending.Done()
 			}
 		})
 	}
-	pending.Add(1)
-	queue <- ""
+	submit(func() { walk("") })
 	pending.Wait()
 	close(queue)
 	workers.Wait()
 	return first
+}
+
+// join joins slash paths, the first of which may be empty.
+func join(dir, name string) string {
+	if dir == "" {
+		return name
+	}
+	return dir + "/" + name
 }
 
 // writeStamp records a finished build from what its writer left on disk.
