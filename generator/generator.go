@@ -224,6 +224,8 @@ type Builder struct {
 	model   *site.Site       // the last build's model, when caching
 	render  *render.Renderer // the last build's renderer, when caching
 	css     struct{ key, css string }
+	// datesTimed: the first build reported the time of reading git.
+	datesTimed bool
 }
 
 // NewBuilder starts a builder for the sources at root. With cache, it keeps
@@ -408,6 +410,11 @@ func (b *Builder) write(ctx context.Context, src *Sources, w *countingWriter, ph
 	}
 	ph.done("render pages", Phase{Name: "layouts", Duration: r.LayoutTime(), Summed: true})
 	// Beside the pages, and in every step:
+	if !b.datesTimed {
+		// Read once per Builder, beside the loading and rendering.
+		ph.add(Phase{Name: "page dates from git", Duration: b.dates.Took()})
+		b.datesTimed = true
+	}
 	ph.add(Phase{Name: "search index", Duration: searchTime})
 	ph.add(Phase{Name: "data, feed and sitemap", Duration: dataTime})
 	ph.add(Phase{Name: "write files", Duration: time.Duration(w.busy.Load()), Summed: true})

@@ -46,6 +46,7 @@ func TestBuildTimings(t *testing.T) {
 		{"sass and assets", 2, false},
 		{"render pages", 2, false},
 		{"layouts", 4, true},
+		{"page dates from git", 2, false},
 		{"search index", 2, false},
 		{"write files", 2, true},
 	}

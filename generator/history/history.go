@@ -28,6 +28,7 @@ type Dates struct {
 	byGit  map[string]string // written once, before ready is closed
 	ready  chan struct{}
 	loaded atomic.Bool // ready is closed: a cheaper check than a receive
+	took   time.Duration // reading git, written before ready is closed
 	mu     sync.Mutex
 	stat   map[string]string // file dates, looked up once per path
 }
@@ -44,13 +45,21 @@ type Dates struct {
 func Load(ctx context.Context, root string) *Dates {
 	d := &Dates{root: root, byGit: map[string]string{}, ready: make(chan struct{})}
 	go func() {
+		start := time.Now()
 		defer func() {
+			d.took = time.Since(start)
 			d.loaded.Store(true)
 			close(d.ready)
 		}()
 		d.byGit = readGit(ctx, root)
 	}()
 	return d
+}
+
+// Took returns how long reading git took, once it is done.
+func (d *Dates) Took() time.Duration {
+	<-d.ready
+	return d.took
 }
 
 // readGit returns the date of the last commit of every file under root
