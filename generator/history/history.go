@@ -27,7 +27,7 @@ type Dates struct {
 	root   string
 	byGit  map[string]string // written once, before ready is closed
 	ready  chan struct{}
-	loaded atomic.Bool // ready is closed: a cheaper check than a receive
+	loaded atomic.Bool   // ready is closed: a cheaper check than a receive
 	took   time.Duration // reading git, written before ready is closed
 	mu     sync.Mutex
 	stat   map[string]string // file dates, looked up once per path
