@@ -17,6 +17,7 @@ import (
 	"sync/atomic"
 
 	"pledgesite/generator/output"
+	"pledgesite/generator/usercache"
 )
 
 // A stamp records what a build was made from and what it wrote, so that a
@@ -32,16 +33,11 @@ import (
 const stampHeader = "pledgesite stamp 2\n"
 
 func stampPath(dest string) (string, error) {
-	dir, err := os.UserCacheDir()
-	if err != nil {
-		return "", err
-	}
 	abs, err := filepath.Abs(dest)
 	if err != nil {
 		return "", err
 	}
-	sum := sha256.Sum256([]byte(abs))
-	return filepath.Join(dir, "pledgesite", "stamp-"+hex.EncodeToString(sum[:8])+".txt"), nil
+	return usercache.Path("stamp", abs)
 }
 
 // sourcesKey hashes everything a build depends on without reading file
@@ -239,13 +235,8 @@ func writeStamp(cfg Config, key string, files map[string]output.Stat) {
 	if err != nil {
 		return
 	}
-	data, ok := appendStamp(nil, key, files)
-	if !ok || os.MkdirAll(filepath.Dir(p), 0o755) != nil {
-		return
-	}
-	tmp := p + ".tmp"
-	if os.WriteFile(tmp, data, 0o644) == nil {
-		_ = os.Rename(tmp, p)
+	if data, ok := appendStamp(nil, key, files); ok {
+		usercache.Write(p, data)
 	}
 }
 

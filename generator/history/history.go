@@ -8,8 +8,6 @@ package history
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"maps"
 	"os"
 	"os/exec"
@@ -19,6 +17,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"pledgesite/generator/usercache"
 )
 
 // Dates maps source paths (relative to the source root, with forward
@@ -140,12 +140,11 @@ func parseLog(out, prefix string) map[string]string {
 const cacheHeader = "pledgesite history 1\n"
 
 func cacheFile(top, prefix string) string {
-	dir, err := os.UserCacheDir()
+	name, err := usercache.Path("history", top+"\x00"+prefix)
 	if err != nil {
 		return ""
 	}
-	sum := sha256.Sum256([]byte(top + "\x00" + prefix))
-	return filepath.Join(dir, "pledgesite", "history-"+hex.EncodeToString(sum[:8])+".txt")
+	return name
 }
 
 // readCache returns the cached dates and their commit, or nothing.
@@ -202,23 +201,8 @@ func encodeCache(commit string, dates map[string]string) ([]byte, bool) {
 // writeCache replaces the cache file. Failing only costs the next build
 // the whole log.
 func writeCache(name, commit string, dates map[string]string) {
-	data, ok := encodeCache(commit, dates)
-	if name == "" || !ok || os.MkdirAll(filepath.Dir(name), 0o755) != nil {
-		return
-	}
-	f, err := os.CreateTemp(filepath.Dir(name), "history-*.tmp")
-	if err != nil {
-		return
-	}
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), name)
-	}
-	if err != nil {
-		os.Remove(f.Name())
+	if data, ok := encodeCache(commit, dates); ok && name != "" {
+		usercache.Write(name, data)
 	}
 }
 

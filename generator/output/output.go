@@ -43,11 +43,10 @@ type Dir struct {
 }
 
 // Stat is the size and modification time of a file of the output, as the
-// build left it: enough to tell later whether someone has touched it. The
-// build stamp stores it as JSON.
+// build left it: enough to tell later whether someone has touched it.
 type Stat struct {
-	Size int64 `json:"s"`
-	Mod  int64 `json:"m"` // Unix nanoseconds
+	Size int64
+	Mod  int64 // Unix nanoseconds
 }
 
 func statOf(fi fs.FileInfo) Stat { return Stat{Size: fi.Size(), Mod: fi.ModTime().UnixNano()} }

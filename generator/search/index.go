@@ -334,15 +334,10 @@ func newState(recs []*record.Pledge) *state {
 func (st *state) addRefs(i int, d *doc) {
 	for tier, terms := range d.refs {
 		for _, t := range terms {
-			p := t.post
-			if p == nil {
-				if p = st.postings[t.stem]; p == nil {
-					p = &postings{}
-					st.postings[t.stem] = p
-				}
-				t.post = p
+			if t.post == nil {
+				t.post = st.postingsOf(t.stem)
 			}
-			p[tier] = append(p[tier], int32(i))
+			t.post[tier] = append(t.post[tier], int32(i))
 		}
 	}
 }
@@ -351,14 +346,20 @@ func (st *state) addRefs(i int, d *doc) {
 func (st *state) add(i int, d *doc) {
 	for tier, words := range d.terms {
 		for _, t := range words {
-			p := st.postings[t]
-			if p == nil {
-				p = &postings{}
-				st.postings[t] = p
-			}
+			p := st.postingsOf(t)
 			p[tier] = append(p[tier], int32(i))
 		}
 	}
+}
+
+// postingsOf returns the postings of term t, adding empty ones.
+func (st *state) postingsOf(t string) *postings {
+	p := st.postings[t]
+	if p == nil {
+		p = &postings{}
+		st.postings[t] = p
+	}
+	return p
 }
 
 // finish sorts the terms and encodes every term and shard.
@@ -408,11 +409,7 @@ func (st *state) update(docs []*doc) {
 				}
 				touched[t] = true
 			}, func(t string) {
-				p := st.postings[t]
-				if p == nil {
-					p = &postings{}
-					st.postings[t] = p
-				}
+				p := st.postingsOf(t)
 				j, _ := slices.BinarySearch(p[tier], int32(i))
 				p[tier] = slices.Insert(p[tier], j, int32(i))
 				touched[t] = true

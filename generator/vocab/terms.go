@@ -169,10 +169,8 @@ func Values(terms []Term) []string {
 
 // Label returns the label of value in terms, or value itself when unknown.
 func Label(terms []Term, value string) string {
-	for _, t := range terms {
-		if t.Value == value {
-			return t.Label
-		}
+	if t, ok := Lookup(terms, value); ok {
+		return t.Label
 	}
 	return value
 }
