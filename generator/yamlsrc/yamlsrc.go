@@ -450,20 +450,39 @@ var bom = []byte("\ufeff")
 // that the usual file is not decoded rune by rune: a control byte, or the
 // UTF-8 of U+0085 (C2 85) or of U+2028 and U+2029 (E2 80 A8, E2 80 A9).
 // data is valid UTF-8, so those bytes start a character wherever found;
-// curly quotes and dashes (E2 80 98 and so on) do not match.
+// curly quotes and dashes (E2 80 98 and so on) do not match. A table
+// tells the bytes worth a second look, so that each of the others costs
+// one load and one branch: every record file is scanned whole.
 func mayHoldControl(data []byte) bool {
 	for i, c := range data {
-		switch {
-		case c < 0x20 && c != '\t' && c != '\n' && c != '\r', c == 0x7f:
-			return true
-		case c == 0xc2 && i+1 < len(data) && data[i+1] == 0x85:
-			return true
-		case c == 0xe2 && i+2 < len(data) && data[i+1] == 0x80 && (data[i+2] == 0xa8 || data[i+2] == 0xa9):
+		if !suspect[c] {
+			continue
+		}
+		switch c {
+		case 0xc2:
+			if i+1 < len(data) && data[i+1] == 0x85 {
+				return true
+			}
+		case 0xe2:
+			if i+2 < len(data) && data[i+1] == 0x80 && (data[i+2] == 0xa8 || data[i+2] == 0xa9) {
+				return true
+			}
+		default:
 			return true
 		}
 	}
 	return false
 }
+
+// suspect marks the control bytes YAML does not allow and the first bytes
+// of U+0085, U+2028 and U+2029.
+var suspect = func() (t [256]bool) {
+	for c := range 0x20 {
+		t[c] = c != '\t' && c != '\n' && c != '\r'
+	}
+	t[0x7f], t[0xc2], t[0xe2] = true, true, true
+	return t
+}()
 
 // mayHoldDocuments reports whether data has a line that starts with a
 // document marker ("---" or "..."), without which a YAML stream holds one

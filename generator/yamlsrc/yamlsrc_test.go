@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
@@ -241,6 +243,27 @@ func TestParseRejects(t *testing.T) {
 
 // TestParseBlockNesting checks the promise that the tree is never nested
 // deeper than MaxDepth for block collections too, not only for [ and {.
+// TestMayHoldControl checks the quick scan against the characters
+// controlChar reports, for every Unicode character alone, within a line
+// and after a curly quote (whose UTF-8 begins as U+2028's does): in valid
+// UTF-8 it finds exactly those.
+func TestMayHoldControl(t *testing.T) {
+	reported := func(r rune) bool {
+		return r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f || r == 0x85 || r == 0x2028 || r == 0x2029
+	}
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if !utf8.ValidRune(r) {
+			continue
+		}
+		c := string(r)
+		for _, data := range []string{c, "a: x" + c + "y\n", "a: \u2018" + c} {
+			if got := mayHoldControl([]byte(data)); got != reported(r) {
+				t.Fatalf("mayHoldControl(%q) = %v, want %v", data, got, reported(r))
+			}
+		}
+	}
+}
+
 func TestParseBlockNesting(t *testing.T) {
 	nested := func(depth int) []byte { // block mappings nested depth deep
 		var b strings.Builder
