@@ -241,8 +241,6 @@ func TestParseRejects(t *testing.T) {
 	}
 }
 
-// TestParseBlockNesting checks the promise that the tree is never nested
-// deeper than MaxDepth for block collections too, not only for [ and {.
 // TestMayHoldControl checks the quick scan against the characters
 // controlChar reports, for every Unicode character alone, within a line
 // and after a curly quote (whose UTF-8 begins as U+2028's does): in valid
@@ -264,6 +262,8 @@ func TestMayHoldControl(t *testing.T) {
 	}
 }
 
+// TestParseBlockNesting checks the promise that the tree is never nested
+// deeper than MaxDepth for block collections too, not only for [ and {.
 func TestParseBlockNesting(t *testing.T) {
 	nested := func(depth int) []byte { // block mappings nested depth deep
 		var b strings.Builder
