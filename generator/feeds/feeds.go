@@ -133,9 +133,8 @@ func Sitemaps(entries []Entry, url URLFunc) (map[string][]byte, error) {
 		return out, nil
 	}
 	var idx []Entry
-	for i := 0; i*MaxSitemapURLs < len(entries); i++ {
+	for i, name := range SitemapNames(len(entries))[1:] {
 		part := entries[i*MaxSitemapURLs : min((i+1)*MaxSitemapURLs, len(entries))]
-		name := fmt.Sprintf("sitemap-%d.xml", i+1)
 		out[name] = appendSet(nil, "urlset", "url", part)
 		last := ""
 		for _, e := range part {
@@ -148,14 +147,13 @@ func Sitemaps(entries []Entry, url URLFunc) (map[string][]byte, error) {
 }
 
 // SitemapNames returns the site paths of the files Sitemaps makes for n
-// entries, in order.
+// entries: sitemap.xml, then the parts an index there lists, in order.
 func SitemapNames(n int) []string {
-	if n <= MaxSitemapURLs {
-		return []string{"sitemap.xml"}
-	}
 	names := []string{"sitemap.xml"}
-	for i := 0; i*MaxSitemapURLs < n; i++ {
-		names = append(names, fmt.Sprintf("sitemap-%d.xml", i+1))
+	if n > MaxSitemapURLs {
+		for i := 0; i*MaxSitemapURLs < n; i++ {
+			names = append(names, fmt.Sprintf("sitemap-%d.xml", i+1))
+		}
 	}
 	return names
 }
