@@ -161,11 +161,15 @@ type Writer interface {
 // a diag.List when the sources are at fault, and cfg.Dest is left as it was.
 func Build(ctx context.Context, cfg Config) (Stats, error) {
 	start := time.Now()
+	if err := CheckDest(cfg.Source, cfg.Dest); err != nil {
+		return Stats{}, err
+	}
 	// Sources unchanged since the last build into this folder, and the
 	// folder untouched: there is nothing to do.
+	stamp := readStampFile(cfg.Dest)
 	key, kerr := sourcesKey(cfg)
 	if kerr == nil {
-		if n, ok := upToDate(cfg, key); ok {
+		if n, ok := upToDate(cfg, key, stamp); ok {
 			return Stats{Files: n, UpToDate: true, Duration: time.Since(start),
 				Phases: []Phase{{Name: "check sources unchanged", Duration: time.Since(start)}}}, nil
 		}
@@ -177,7 +181,7 @@ func Build(ctx context.Context, cfg Config) (Stats, error) {
 		return Stats{}, err
 	}
 	defer b.Close()
-	out, err := output.Begin(cfg.Dest)
+	out, err := output.Begin(cfg.Dest, owned(cfg, stamp))
 	if err != nil {
 		return Stats{}, err
 	}

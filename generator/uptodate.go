@@ -101,23 +101,25 @@ func sourcesKey(cfg Config) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
+// readStampFile returns the stamp of the last build into dest, or nil.
+func readStampFile(dest string) []byte {
+	p, err := stampPath(dest)
+	if err != nil {
+		return nil
+	}
+	data, _ := os.ReadFile(p)
+	return data
+}
+
 // upToDate reports whether dest holds, untouched, the output of a build of
-// exactly these sources.
-func upToDate(cfg Config, key string) (files int, ok bool) {
-	p, err := stampPath(cfg.Dest)
-	if err != nil {
-		return 0, false
-	}
-	data, err := os.ReadFile(p)
-	if err != nil {
-		return 0, false
-	}
-	stamped, ok := readStamp(data, key)
+// exactly these sources, as stamp (the last build's) recorded it.
+func upToDate(cfg Config, key string, stamp []byte) (files int, ok bool) {
+	stamped, ok := readStamp(stamp, key)
 	if !ok || len(stamped) == 0 {
 		return 0, false
 	}
 	var seen atomic.Int64
-	err = walkFiles(cfg.Dest, func(rel string, d fs.DirEntry) error {
+	err := walkFiles(cfg.Dest, func(rel string, d fs.DirEntry) error {
 		want, ok := stamped[rel]
 		info, err := d.Info()
 		if !ok || err != nil || info.Size() != want.Size || info.ModTime().UnixNano() != want.Mod {
@@ -272,6 +274,28 @@ func readStamp(data []byte, key string) (map[string]output.Stat, bool) {
 	if text, ok = strings.CutPrefix(text, key+"\n"); !ok {
 		return nil, false
 	}
+	return stampFiles(text)
+}
+
+// earlierFiles returns the files a stamp says its build left, whatever
+// sources that build was made from: the files a new build may remove.
+func earlierFiles(data []byte) []string {
+	text, ok := strings.CutPrefix(string(data), stampHeader)
+	if !ok {
+		return nil
+	}
+	if _, text, ok = strings.Cut(text, "\n"); !ok {
+		return nil
+	}
+	files, ok := stampFiles(text)
+	if !ok {
+		return nil
+	}
+	return slices.Sorted(maps.Keys(files))
+}
+
+// stampFiles decodes the file lines of a stamp.
+func stampFiles(text string) (map[string]output.Stat, bool) {
 	files := make(map[string]output.Stat, strings.Count(text, "\n"))
 	for line := range strings.Lines(text) {
 		size, rest, ok1 := strings.Cut(line, " ")

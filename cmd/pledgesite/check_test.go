@@ -140,17 +140,36 @@ func TestCheckReportsEveryProblem(t *testing.T) {
 }
 
 func TestUsageErrorsExit2(t *testing.T) {
-	for _, args := range [][]string{
-		{},
-		{"frobnicate"},
-		{"build", "--no-such-flag"},
-		{"check", "--format", "xml"},
-		{"check", "extra-argument"},
-		{"serve", "--addr"},
+	src := moduleRoot(t)
+	missing := filepath.Join(t.TempDir(), "missing")
+	for _, tc := range []struct {
+		args []string
+		want string // in the message
+	}{
+		{[]string{}, "Usage:"},
+		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
+		{[]string{"chek"}, `did you mean "check"?`},
+		{[]string{"help", "bogus"}, `unknown command "bogus"`},
+		{[]string{"build", "--no-such-flag"}, "unknown flag"},
+		{[]string{"check", "--format", "xml"}, "--format"},
+		{[]string{"check", "extra-argument"}, "unexpected argument"},
+		{[]string{"serve", "--addr"}, "--addr"},
+		{[]string{"check", "--source", missing}, "no such folder"},
+		{[]string{"schema", "--source", filepath.Join(src, "go.mod")}, "not a folder"},
+		{[]string{"serve", "--source", missing}, "no such folder"},
+		{[]string{"build", "--source", missing}, "no such folder"},
+		// Nothing is built over the sources: the build would remove them.
+		{[]string{"build", "--source", src, "--dest", src}, "write over the sources"},
+		{[]string{"build", "--source", src, "--dest", filepath.Dir(src)}, "write over the sources"},
+		{[]string{"build", "--source", src, "--dest", filepath.Join(src, "pledges")}, "inside pledges"},
+		{[]string{"build", "--source", src, "--base-url", "javascript:alert(1)"}, "--base-url"},
 	} {
 		var stdout, stderr bytes.Buffer
-		if code := run(context.Background(), args, &stdout, &stderr); code != 2 {
-			t.Errorf("pledgesite %q exited %d, want 2\n%s", args, code, stderr.String())
+		if code := run(context.Background(), tc.args, &stdout, &stderr); code != 2 {
+			t.Errorf("pledgesite %q exited %d, want 2\n%s", tc.args, code, stderr.String())
+		}
+		if !strings.Contains(stderr.String(), tc.want) {
+			t.Errorf("pledgesite %q printed %q, want it to say %q", tc.args, stderr.String(), tc.want)
 		}
 	}
 	var stdout, stderr bytes.Buffer

@@ -33,6 +33,9 @@ func cmdDeploy(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *dir != "" && (*baseURL != "" || *sass != "") {
 		return fmt.Errorf("%w: --base-url and --sass apply only when deploy builds the site, not with --dir", errUsage)
 	}
+	if err := folders(*source, "", *baseURL); err != nil {
+		return err
+	}
 	cfg, errs := config.Load(os.DirFS(*source))
 	if len(errs) > 0 {
 		printDiagnostics(stderr, errs, *source, diag.FormatText)

@@ -10,17 +10,21 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 
 	"github.com/spf13/pflag"
 
 	"pledgesite/generator"
+	"pledgesite/generator/config"
 	"pledgesite/generator/diag"
 	"pledgesite/generator/server"
+	"pledgesite/generator/yamlsrc"
 )
 
 const usage = `pledgesite builds the pledge catalogue site from Markdown guidance and YAML records.
@@ -66,7 +70,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	name := args[0]
 	switch name {
 	case "-h", "--help", "help":
-		if len(args) > 1 && cmds[args[1]] != nil {
+		if len(args) > 1 {
+			if cmds[args[1]] == nil {
+				fmt.Fprintf(stderr, "pledgesite help: unknown command %q%s\n\n%s", args[1], suggest(args[1], cmds), usage)
+				return 2
+			}
 			return run(ctx, []string{args[1], "-h"}, stdout, stderr)
 		}
 		fmt.Fprint(stdout, usage)
@@ -74,7 +82,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	cmd, ok := cmds[name]
 	if !ok {
-		fmt.Fprintf(stderr, "pledgesite: unknown command %q\n\n%s", name, usage)
+		fmt.Fprintf(stderr, "pledgesite: unknown command %q%s\n\n%s", name, suggest(name, cmds), usage)
 		return 2
 	}
 	err := cmd(ctx, args[1:], stdout, stderr)
@@ -119,6 +127,36 @@ func parse(fs *pflag.FlagSet, args []string) error {
 	return nil
 }
 
+// folders checks the folders and the base URL a command was given, so
+// that a mistyped one is a usage error rather than a list of every source
+// file missing, or a build over the sources. dest and baseURL are checked
+// when set.
+func folders(source, dest, baseURL string) error {
+	if err := generator.CheckSource(source); err != nil {
+		return fmt.Errorf("%w: --source %s: %v", errUsage, source, err)
+	}
+	if dest != "" {
+		if err := generator.CheckDest(source, dest); err != nil {
+			return fmt.Errorf("%w: --dest %s: %v", errUsage, dest, err)
+		}
+	}
+	if baseURL != "" {
+		if _, err := config.NormalizeBaseURL(baseURL); err != nil {
+			return fmt.Errorf("%w: --base-url %s: %v", errUsage, baseURL, err)
+		}
+	}
+	return nil
+}
+
+// suggest returns ` (did you mean "x"?)` for the command closest to a
+// mistyped one, or nothing when none is close.
+func suggest(name string, cmds map[string]func(context.Context, []string, io.Writer, io.Writer) error) string {
+	if best, ok := yamlsrc.Nearest(name, slices.Sorted(maps.Keys(cmds))); ok {
+		return fmt.Sprintf(" (did you mean %q?)", best)
+	}
+	return ""
+}
+
 // buildMemoryLimit is the soft memory limit of pledgesite build.
 const buildMemoryLimit = 1280 << 20
 
@@ -134,6 +172,9 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if *dest == "" {
 		*dest = filepath.Join(*source, "public")
+	}
+	if err := folders(*source, *dest, *baseURL); err != nil {
+		return err
 	}
 	// Collect as seldom as Go's default while the heap is small, and more
 	// often as it nears a soft limit, as Hugo does: 10,000 pledges build
@@ -199,6 +240,9 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	if err := folders(*source, "", ""); err != nil {
+		return err
+	}
 	switch *format {
 	case diag.FormatText, diag.FormatGitHub, diag.FormatJSON:
 	default:
@@ -228,6 +272,9 @@ func cmdSchema(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	if err := folders(*source, "", ""); err != nil {
+		return err
+	}
 	src, errs := generator.Load(os.DirFS(*source), "")
 	if src.Content == nil || len(src.Content.Measures) == 0 {
 		printDiagnostics(stderr, errs, *source, diag.FormatText)
@@ -247,6 +294,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	addr := fs.String("addr", "127.0.0.1:1313", "address to listen on")
 	sass := fs.String("sass", "", "Dart Sass binary (default $DART_SASS_BINARY, then node_modules/)")
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := folders(*source, "", ""); err != nil {
 		return err
 	}
 	srv, err := server.New(ctx, server.Config{Source: *source, Addr: *addr, SassBinary: *sass, Log: stdout})

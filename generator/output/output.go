@@ -7,7 +7,7 @@
 // nothing, and a deploy's diff holds only what changed), changed and new
 // files go to a staging folder beside the destination. Only when the whole
 // build has succeeded does Commit move the staged files into place and
-// remove the files the build no longer produces. On a first build the
+// remove the files the build no longer produces, of those it owns. On a first build the
 // staging folder simply becomes the destination.
 //
 // Every file name is checked to stay inside the output folder, whatever a
@@ -22,7 +22,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -34,6 +36,7 @@ type Dir struct {
 	dest    string
 	staging string
 	fresh   bool // dest did not exist: staging becomes dest
+	owned   Owned
 
 	mu       sync.Mutex
 	produced map[string]bool // every file of this build, by slash path
@@ -51,12 +54,30 @@ type Stat struct {
 
 func statOf(fi fs.FileInfo) Stat { return Stat{Size: fi.Size(), Mod: fi.ModTime().UnixNano()} }
 
+// Owned names the files of the destination that are the build's to
+// remove when it no longer makes them. Any other file there is left
+// alone: a destination given by the user may hold files of their own.
+type Owned struct {
+	Files []string // files an earlier build left, by slash path (its stamp)
+	All   bool     // every file but those under .git: the site's own output folder
+}
+
 // Begin prepares a build into dest. The staging folder is created beside
 // dest, on the same file system, so moving files into place is a rename.
-func Begin(dest string) (*Dir, error) {
+func Begin(dest string, owned Owned) (*Dir, error) {
 	dest, err := filepath.Abs(dest)
 	if err != nil {
 		return nil, err
+	}
+	d := &Dir{dest: dest, owned: owned, produced: map[string]bool{}, stats: map[string]Stat{}}
+	st, err := os.Stat(dest)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		d.fresh = true
+	case err != nil:
+		return nil, err
+	case !st.IsDir():
+		return nil, fmt.Errorf("%s exists and is not a folder", dest)
 	}
 	parent := filepath.Dir(dest)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
@@ -66,18 +87,10 @@ func Begin(dest string) (*Dir, error) {
 	if err != nil {
 		return nil, fmt.Errorf("creating staging folder: %w", err)
 	}
+	d.staging = staging
 	if err := os.Chmod(staging, 0o755); err != nil {
+		_ = d.Abort()
 		return nil, err
-	}
-	d := &Dir{dest: dest, staging: staging, produced: map[string]bool{}, stats: map[string]Stat{}}
-	st, err := os.Stat(dest)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		d.fresh = true
-	case err != nil:
-		return nil, err
-	case !st.IsDir():
-		return nil, fmt.Errorf("%s exists and is not a folder", dest)
 	}
 	return d, nil
 }
@@ -89,13 +102,11 @@ func (d *Dir) Dest() string { return d.dest }
 // slash form, refusing anything that would leave the output folder.
 func clean(name string) (string, error) {
 	rel := strings.TrimPrefix(name, "/")
-	if rel == "" || strings.ContainsRune(rel, 0) || strings.Contains(rel, "\\") || !filepath.IsLocal(filepath.FromSlash(rel)) || path(rel) != rel {
+	if rel == "" || strings.ContainsRune(rel, 0) || strings.Contains(rel, "\\") || !filepath.IsLocal(filepath.FromSlash(rel)) || path.Clean(rel) != rel {
 		return "", fmt.Errorf("refusing to write %q: it is outside the output folder", name)
 	}
 	return rel, nil
 }
-
-func path(rel string) string { return filepath.ToSlash(filepath.Clean(filepath.FromSlash(rel))) }
 
 // WriteFile records data as the site file name. It is written to staging
 // only when the destination does not already hold exactly these bytes. It
@@ -328,7 +339,7 @@ func (d *Dir) Changed() int {
 }
 
 // Commit moves the build into place: staged files replace their old
-// versions and files the build did not produce are removed.
+// versions, and the owned files the build did not produce are removed.
 func (d *Dir) Commit() (removed int, err error) {
 	if d.fresh {
 		return 0, os.Rename(d.staging, d.dest)
@@ -356,38 +367,58 @@ func (d *Dir) Commit() (removed int, err error) {
 	return removed, os.RemoveAll(d.staging)
 }
 
-// prune removes files the build did not produce, and folders left empty.
+// prune removes the files of dest the build owns but did not produce,
+// and the folders that leaves empty.
 func (d *Dir) prune() (int, error) {
-	var stale, dirs []string
-	err := filepath.WalkDir(d.dest, func(p string, e fs.DirEntry, err error) error {
+	var stale []string
+	if d.owned.All {
+		err := filepath.WalkDir(d.dest, func(p string, e fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			rel, _ := filepath.Rel(d.dest, p)
+			rel = filepath.ToSlash(rel)
+			switch {
+			case rel == ".":
+			case e.IsDir() && e.Name() == ".git":
+				return fs.SkipDir
+			case !e.IsDir() && !d.produced[rel]:
+				stale = append(stale, rel)
+			}
+			return nil
+		})
 		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(d.dest, p)
-		rel = filepath.ToSlash(rel)
-		switch {
-		case rel == ".":
-		case e.IsDir():
-			dirs = append(dirs, p)
-		case !d.produced[rel]:
-			stale = append(stale, p)
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, err
-	}
-	for _, p := range stale {
-		if err := os.Remove(p); err != nil {
 			return 0, err
+		}
+	} else {
+		for _, name := range d.owned.Files {
+			// The list comes from a file in the user's cache: a name it
+			// holds is checked as one a template asked for would be.
+			if rel, err := clean(name); err == nil && !d.produced[rel] {
+				stale = append(stale, rel)
+			}
+		}
+	}
+	removed := 0
+	dirs := map[string]bool{}
+	for _, rel := range stale {
+		err := os.Remove(filepath.Join(d.dest, filepath.FromSlash(rel)))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		} else if err != nil {
+			return removed, err
+		}
+		removed++
+		for dir := path.Dir(rel); dir != "."; dir = path.Dir(dir) {
+			dirs[dir] = true
 		}
 	}
 	// Deepest first, so a folder is empty once its children are gone.
-	slices.SortFunc(dirs, func(a, b string) int { return len(b) - len(a) })
-	for _, p := range dirs {
-		_ = os.Remove(p) // fails, as it should, while the folder holds files
+	order := slices.SortedFunc(maps.Keys(dirs), func(a, b string) int { return cmp.Or(len(b)-len(a), strings.Compare(a, b)) })
+	for _, dir := range order {
+		_ = os.Remove(filepath.Join(d.dest, filepath.FromSlash(dir))) // fails, as it should, while the folder holds files
 	}
-	return len(stale), nil
+	return removed, nil
 }
 
 // Abort removes the staging folder, leaving the destination as it was.

@@ -2,6 +2,7 @@ package output
 
 import (
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -25,7 +26,12 @@ func files(t *testing.T, dir string) map[string]string {
 
 func build(t *testing.T, dest string, site map[string]string) (*Dir, int) {
 	t.Helper()
-	d, err := Begin(dest)
+	return buildOwning(t, dest, Owned{All: true}, site)
+}
+
+func buildOwning(t *testing.T, dest string, owned Owned, site map[string]string) (*Dir, int) {
+	t.Helper()
+	d, err := Begin(dest, owned)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,10 +105,79 @@ func TestWritesOnlyWhatChanged(t *testing.T) {
 	}
 }
 
+// TestRemovesOnlyOwnedFiles checks that a build removes, of the files it
+// no longer makes, only those it owns: files someone else put in the
+// destination stay, whatever their names.
+func TestRemovesOnlyOwnedFiles(t *testing.T) {
+	mine := map[string]string{"index.html": "home", "a/index.html": "a", "b/c/index.html": "c"}
+	theirs := map[string]string{"thesis.txt": "mine", "b/notes.txt": "mine too", ".git/HEAD": "ref", "a/index.html.bak": "old"}
+	for _, tc := range []struct {
+		name  string
+		owned Owned
+		want  []string // files left besides the new build's
+	}{
+		{"nothing owned", Owned{}, []string{"thesis.txt", "b/notes.txt", ".git/HEAD", "a/index.html.bak", "b/c/index.html"}},
+		{"an earlier build's files", Owned{Files: []string{"index.html", "a/index.html", "b/c/index.html", "../thesis.txt", "/b/notes.txt", "b/../thesis.txt", "missing.html"}},
+			[]string{"thesis.txt", ".git/HEAD", "a/index.html.bak"}},
+		{"the whole folder", Owned{All: true}, []string{".git/HEAD"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dest := filepath.Join(t.TempDir(), "site")
+			for name, data := range mine {
+				os.MkdirAll(filepath.Dir(filepath.Join(dest, name)), 0o755)
+				os.WriteFile(filepath.Join(dest, name), []byte(data), 0o644)
+			}
+			for name, data := range theirs {
+				os.MkdirAll(filepath.Dir(filepath.Join(dest, name)), 0o755)
+				os.WriteFile(filepath.Join(dest, name), []byte(data), 0o644)
+			}
+			all := map[string]string{}
+			for k, v := range mine {
+				all[k] = v
+			}
+			for k, v := range theirs {
+				all[k] = v
+			}
+			next := map[string]string{"index.html": "home 2", "a/index.html": "a"}
+			d, err := Begin(dest, tc.owned)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for name, data := range next {
+				d.WriteFile(name, []byte(data))
+			}
+			if _, err := d.Commit(); err != nil {
+				t.Fatal(err)
+			}
+			want := maps.Clone(next)
+			for _, name := range tc.want {
+				want[name] = all[name]
+			}
+			if got := files(t, dest); !equal(got, want) {
+				t.Errorf("destination holds %v, want %v", slices.Sorted(maps.Keys(got)), slices.Sorted(maps.Keys(want)))
+			}
+		})
+	}
+}
+
+// TestBeginOnAFile checks that a destination that is a file is refused
+// before anything is made beside it.
+func TestBeginOnAFile(t *testing.T) {
+	parent := t.TempDir()
+	dest := filepath.Join(parent, "public")
+	os.WriteFile(dest, []byte("x"), 0o644)
+	if _, err := Begin(dest, Owned{}); err == nil {
+		t.Fatal("Begin on a file was accepted")
+	}
+	if entries, _ := os.ReadDir(parent); len(entries) != 1 {
+		t.Errorf("Begin left %d entries beside the file, want none", len(entries)-1)
+	}
+}
+
 func TestAbortLeavesDestination(t *testing.T) {
 	dest := filepath.Join(t.TempDir(), "public")
 	build(t, dest, map[string]string{"index.html": "home"})
-	d, err := Begin(dest)
+	d, err := Begin(dest, Owned{All: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +192,7 @@ func TestAbortLeavesDestination(t *testing.T) {
 }
 
 func TestRefusesPathsOutside(t *testing.T) {
-	d, err := Begin(filepath.Join(t.TempDir(), "public"))
+	d, err := Begin(filepath.Join(t.TempDir(), "public"), Owned{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +246,7 @@ func TestCreateWritesOnlyWhatChanged(t *testing.T) {
 		{"empty", "", 1},
 		{"empty again", "", 0},
 	} {
-		d, err := Begin(dest)
+		d, err := Begin(dest, Owned{All: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -196,7 +271,7 @@ func TestCreateWritesOnlyWhatChanged(t *testing.T) {
 			t.Errorf("%s: destination holds %d files, or other bytes", step.name, len(got))
 		}
 	}
-	d, err := Begin(dest)
+	d, err := Begin(dest, Owned{All: true})
 	if err != nil {
 		t.Fatal(err)
 	}

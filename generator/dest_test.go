@@ -1,0 +1,130 @@
+package generator
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestCheckDest(t *testing.T) {
+	root := t.TempDir()
+	src := filepath.Join(root, "site")
+	for _, dir := range []string{"content", "pledges", "themes", ".git", "public"} {
+		must(t, os.MkdirAll(filepath.Join(src, dir), 0o755))
+	}
+	must(t, os.WriteFile(filepath.Join(src, "site.yaml"), nil, 0o644))
+	must(t, os.Symlink(src, filepath.Join(root, "link")))
+	must(t, os.Symlink(filepath.Join(src, "pledges"), filepath.Join(root, "records")))
+	for _, tc := range []struct {
+		dest string
+		ok   bool
+	}{
+		{"site/public", true},
+		{"site/public/sub", true},
+		{"site/dist", true},
+		{"out", true},
+		{"site2", true},
+		{"site/../out", true},
+		{"site", false},
+		{"site/.", false},
+		{"", false}, // the root: holds the sources
+		{"site/pledges", false},
+		{"site/pledges/new", false},
+		{"site/content/guidance", false},
+		{"site/themes", false},
+		{"site/site.yaml", false},
+		{"site/.git/x", false},
+		{"link", false},
+		{"link/pledges/x", false},
+		{"records/x", false},
+	} {
+		err := CheckDest(src, filepath.Join(root, tc.dest))
+		if tc.ok && err != nil {
+			t.Errorf("CheckDest(%q): %v", tc.dest, err)
+		}
+		if !tc.ok && !errors.Is(err, ErrDest) {
+			t.Errorf("CheckDest(%q) = %v, want ErrDest", tc.dest, err)
+		}
+	}
+}
+
+// TestBuildRemovesOnlyWhatItMade checks what a build removes from its
+// output folder: the files its earlier builds made and it no longer
+// makes, never a file someone else put there, and, with no stamp to tell
+// (a cleared cache), everything else only in <source>/public.
+func TestBuildRemovesOnlyWhatItMade(t *testing.T) {
+	page := filepath.Join("pledges", "ngo-hostile", "index.html")
+	for _, tc := range []struct {
+		name        string
+		own         bool // build into <source>/public, else a folder elsewhere
+		clearCache  bool // before the second build
+		pageGone    bool // the page of the record removed before it
+		theirsStays bool
+	}{
+		{"a folder of the user's", false, false, true, true},
+		{"a folder of the user's, cache cleared", false, true, false, true},
+		{"the site's own folder", true, false, true, true},
+		{"the site's own folder, cache cleared", true, true, true, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("XDG_CACHE_HOME", t.TempDir())
+			src := fixture(t, "basic")
+			dest := filepath.Join(t.TempDir(), "out")
+			if tc.own {
+				dest = filepath.Join(src, "public")
+			}
+			// A folder of the user's may hold files before the first build.
+			kept := filepath.Join(dest, "keep.txt")
+			if !tc.own {
+				must(t, os.MkdirAll(dest, 0o755))
+				must(t, os.WriteFile(kept, []byte("mine"), 0o644))
+			}
+			if _, err := build(t, src, dest); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := os.Stat(filepath.Join(dest, page)); err != nil {
+				t.Fatal(err)
+			}
+			theirs := filepath.Join(dest, "notes", "thesis.txt")
+			must(t, os.MkdirAll(filepath.Dir(theirs), 0o755))
+			must(t, os.WriteFile(theirs, []byte("mine"), 0o644))
+			must(t, os.Remove(filepath.Join(src, "pledges", "ngo-hostile.yaml")))
+			if tc.clearCache {
+				t.Setenv("XDG_CACHE_HOME", t.TempDir())
+			}
+			if _, err := build(t, src, dest); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := os.Stat(filepath.Join(dest, page)); os.IsNotExist(err) != tc.pageGone {
+				t.Errorf("the page of a removed record: stat error %v, want it gone = %v", err, tc.pageGone)
+			}
+			if _, err := os.Stat(kept); !tc.own && err != nil {
+				t.Errorf("a file that was there before the first build: %v", err)
+			}
+			if _, err := os.Stat(theirs); (err == nil) != tc.theirsStays {
+				t.Errorf("a file the build did not make: stat error %v, want it kept = %v", err, tc.theirsStays)
+			}
+		})
+	}
+}
+
+// TestBuildRefusesSourcesAsDest checks that a build into the source root
+// fails before it writes or removes anything.
+func TestBuildRefusesSourcesAsDest(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	src := fixture(t, "basic")
+	before := tree(t, src)
+	for _, dest := range []string{src, filepath.Dir(src), filepath.Join(src, "pledges")} {
+		if _, err := build(t, src, dest); !errors.Is(err, ErrDest) {
+			t.Errorf("build into %s: %v, want ErrDest", dest, err)
+		}
+	}
+	after := tree(t, src)
+	if len(after) != len(before) {
+		t.Errorf("the source root held %d files, now %d", len(before), len(after))
+	}
+	if entries, _ := os.ReadDir(filepath.Dir(src)); len(entries) != 1 {
+		t.Errorf("%d entries beside the source root, want none", len(entries)-1)
+	}
+}
