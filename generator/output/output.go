@@ -7,8 +7,8 @@
 // nothing, and a deploy's diff holds only what changed), changed and new
 // files go to a staging folder beside the destination. Only when the whole
 // build has succeeded does Commit move the staged files into place and
-// remove the files the build no longer produces, of those it owns. On a first build the
-// staging folder simply becomes the destination.
+// remove the files the build owns and no longer produces. On a first
+// build the staging folder simply becomes the destination.
 //
 // Every file name is checked to stay inside the output folder, whatever a
 // record or a template asked for.
