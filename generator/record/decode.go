@@ -360,10 +360,18 @@ func (d *decoder) updateOrder(f map[string]yamlsrc.Field) {
 	if !ok || fl.Value.Kind != yaml.SequenceNode || d.p.Date == "" {
 		return
 	}
-	for i, u := range d.p.Updates {
-		if u.Date != "" && u.Date < d.p.Date && i < len(fl.Value.Content) {
-			if dn := childValue(fl.Value.Content[i], "date"); dn != nil {
-				d.errorf(dn, RuleUpdate, "update date %s is before the pledge date %s", u.Date, d.p.Date)
+	// updates skipped the items that are not mappings: the k-th update is
+	// the k-th mapping.
+	k := 0
+	for i, c := range fl.Value.Content {
+		if c.Kind != yaml.MappingNode || k >= len(d.p.Updates) {
+			continue
+		}
+		u := d.p.Updates[k]
+		k++
+		if u.Date != "" && u.Date < d.p.Date {
+			if dn := childValue(c, "date"); dn != nil {
+				d.errorf(dn, RuleUpdate, "updates[%d].date %s is before the pledge date %s", i, u.Date, d.p.Date)
 			}
 		}
 	}

@@ -499,7 +499,9 @@ func TestDecodeRules(t *testing.T) {
 		{"updates out of order", RuleUpdate, pledgeYAML(set(24, "  - date: 2024-06-01"), set(27, "  - date: 2024-01-10")),
 			[]want{{"27:11 update", "updates[1].date 2024-01-10 is earlier than the update before it (2024-06-01)"}}},
 		{"update before the pledge", RuleUpdate, pledgeYAML(set(24, "  - date: 2023-01-10")),
-			[]want{{"24:11 update", "update date 2023-01-10 is before the pledge date 2023-12-14"}}},
+			[]want{{"24:11 update", "updates[0].date 2023-01-10 is before the pledge date 2023-12-14"}}},
+		{"update before the pledge, after an item that is not a mapping", RuleUpdate, pledgeYAML(set(24, "  - just a string\n  - date: 2023-01-10")),
+			[]want{{"24:5 type", "updates[0] must be a mapping"}, {"25:11 update", "updates[1].date 2023-01-10 is before the pledge date 2023-12-14"}}},
 
 		// empty-list
 		{"empty support", RuleEmptyList, pledgeYAML(set(13, "support: []")),

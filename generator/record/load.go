@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"pledgesite/generator/diag"
 	"pledgesite/generator/yamlsrc"
@@ -191,20 +192,29 @@ func Load(fsys fs.FS, cache *Cache) ([]*Pledge, Times, diag.List) {
 			errs.Add(p, 0, 0, RuleFile, "symbolic links are not allowed among records: copy the file in instead")
 		case e.IsDir():
 			errs.Add(p, 0, 0, RuleFile, "records are not read from subfolders: move the file up into %s/", Dir)
-		case strings.HasSuffix(name, ".yml"):
-			errs.Add(p, 0, 0, RuleFile, "record files end in .yaml: rename it to %s", strings.TrimSuffix(name, ".yml")+".yaml")
 		case cache.trusted(p):
 			// Its name was checked when it was cached.
 			files = append(files, p)
 		case strings.HasSuffix(name, ".yaml"):
-			if id := strings.TrimSuffix(name, ".yaml"); !IDPattern.MatchString(id) || len(id) > MaxIDLen {
+			// A record under a bad name is still checked, so that all its
+			// problems show in one run.
+			if id := strings.TrimSuffix(name, ".yaml"); len(id) > MaxIDLen {
+				errs.Add(p, 0, 0, RuleIDFile, "file name %q is longer than the limit of %d characters before .yaml: shorten it, such as to %q", name, MaxIDLen, suggestID(id)+".yaml")
+			} else if !IDPattern.MatchString(id) {
 				errs.Add(p, 0, 0, RuleIDFile, "file name %q is not a valid record id: use lowercase letters, digits and single hyphens, such as %q", name, suggestID(id)+".yaml")
-				continue
 			}
 			files = append(files, p)
 			if cache != nil {
 				infos[p], _ = e.Info()
 			}
+		case name == "schema.json" || strings.HasPrefix(name, "README"):
+			// The record format's JSON Schema, for editors (make schema),
+			// and notes for maintainers.
+		default:
+			// Never skipped in silence: a record saved as .yml, .YAML,
+			// .json or "x.yaml " would be missing from the site unnoticed.
+			stem, _, _ := strings.Cut(strings.TrimSpace(name), ".")
+			errs.Add(p, 0, 0, RuleFile, "only record files ending in .yaml belong in %s/: rename it to %q if it is a record, or move it out", Dir, suggestID(stem)+".yaml")
 		}
 	}
 
@@ -316,6 +326,9 @@ func suggestID(name string) string {
 	var b strings.Builder
 	dash := false
 	for _, r := range strings.ToLower(name) {
+		if i := strings.IndexRune(accented, r); i >= 0 {
+			r = rune(unaccented[utf8.RuneCountInString(accented[:i])])
+		}
 		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
 			b.WriteRune(r)
 			dash = false
@@ -332,6 +345,13 @@ func suggestID(name string) string {
 	return s
 }
 
+// accented letters of Latin scripts and, at the same place in
+// unaccented, the letter an id would use for each.
+const (
+	accented   = "àáâãäåāăąçćĉċčďđèéêëēĕėęěĝğġģĥħìíîïĩīĭįıĵķĺļľŀłñńņňòóôõöøōŏőŕŗřśŝşšţťŧùúûüũūŭůűųŵýÿŷźżž"
+	unaccented = "aaaaaaaaacccccddeeeeeeeeegggghhiiiiiiiiijklllllnnnnooooooooorrrsssstttuuuuuuuuuuwyyyzzz"
+)
+
 // CheckRefs checks what only the whole catalogue can tell: that ids are
 // unique, that contributes_to names multistakeholder records, that matches
 // names pledges, and that every measure exists. measures maps a measure id
@@ -344,8 +364,19 @@ func CheckRefs(recs []*Pledge, measures map[string]string) diag.List {
 			continue
 		}
 		if first, dup := byID[p.ID]; dup {
-			pos := p.At.ID
-			errs.Add(p.Path, pos.Line, pos.Col, RuleDuplicateID, "id %q is already used by %s", p.ID, first.Path)
+			// The record in the file named after the id keeps it; the
+			// copy, usually the file a pull request adds, is told.
+			owner, other := first, p
+			if p.Path == Dir+"/"+p.ID+".yaml" {
+				owner, other = p, first
+				byID[p.ID] = p
+			}
+			hint := ""
+			if stem := strings.TrimSuffix(path.Base(other.Path), ".yaml"); IDPattern.MatchString(stem) && stem != p.ID {
+				hint = fmt.Sprintf(", such as %q, its file name", stem)
+			}
+			pos := other.At.ID
+			errs.Add(other.Path, pos.Line, pos.Col, RuleDuplicateID, "id %q is already used by %s: give this record an id of its own%s", p.ID, owner.Path, hint)
 			continue
 		}
 		byID[p.ID] = p

@@ -107,30 +107,63 @@ func TestLoad(t *testing.T) {
 			wants:   []want{{"pledges:0:0 file", "cannot read the records folder"}},
 		},
 		{
-			name:    "file name with spaces and capitals",
+			name: "file name with spaces and capitals",
+			// The record is still checked, so its own problems show in the
+			// same run.
 			fsys:    fstest.MapFS{"pledges/My Pledge.yaml": file(pledgeWithID("my-pledge"))},
-			wantIDs: []string{},
-			wants: []want{{"pledges/My Pledge.yaml:0:0 id-filename",
-				`file name "My Pledge.yaml" is not a valid record id: use lowercase letters, digits and single hyphens, such as "my-pledge.yaml"`}},
+			wantIDs: []string{"my-pledge"},
+			wants: []want{
+				{"pledges/My Pledge.yaml:0:0 id-filename",
+					`file name "My Pledge.yaml" is not a valid record id: use lowercase letters, digits and single hyphens, such as "my-pledge.yaml"`},
+				{"pledges/My Pledge.yaml:2:5 id-filename", `rename the file to "my-pledge.yaml"`},
+			},
 		},
 		{
 			name:    "file name with a dot",
 			fsys:    fstest.MapFS{"pledges/ngo.test.yaml": file(pledgeWithID("ngo-test"))},
-			wantIDs: []string{},
-			wants:   []want{{"pledges/ngo.test.yaml:0:0 id-filename", `such as "ngo-test.yaml"`}},
+			wantIDs: []string{"ngo-test"},
+			wants: []want{
+				{"pledges/ngo.test.yaml:0:0 id-filename", `such as "ngo-test.yaml"`},
+				{"pledges/ngo.test.yaml:2:5 id-filename", `does not match the file name`},
+			},
 		},
 		{
 			name:    "file name longer than an id may be",
 			fsys:    fstest.MapFS{"pledges/" + strings.Repeat("a", MaxIDLen+1) + ".yaml": file(pledgeWithID(strings.Repeat("a", MaxIDLen+1)))},
-			wantIDs: []string{},
-			wants: []want{{"pledges/" + strings.Repeat("a", MaxIDLen+1) + ".yaml:0:0 id-filename",
-				`such as "` + strings.Repeat("a", MaxIDLen) + `.yaml"`}},
+			wantIDs: []string{strings.Repeat("a", MaxIDLen+1)},
+			wants: []want{
+				{"pledges/" + strings.Repeat("a", MaxIDLen+1) + ".yaml:0:0 id-filename",
+					`is longer than the limit of 64 characters before .yaml: shorten it, such as to "` + strings.Repeat("a", MaxIDLen) + `.yaml"`},
+				{"pledges/" + strings.Repeat("a", MaxIDLen+1) + ".yaml:2:5 too-long", "id is 65 characters long"},
+			},
 		},
 		{
 			name:    ".yml extension",
 			fsys:    fstest.MapFS{"pledges/ngo-test-pledge.yml": file(valid)},
 			wantIDs: []string{},
-			wants:   []want{{"pledges/ngo-test-pledge.yml:0:0 file", "record files end in .yaml: rename it to ngo-test-pledge.yaml"}},
+			wants:   []want{{"pledges/ngo-test-pledge.yml:0:0 file", `only record files ending in .yaml belong in pledges/: rename it to "ngo-test-pledge.yaml" if it is a record, or move it out`}},
+		},
+		{
+			// A record saved under another name would be missing from the
+			// site without a word.
+			name: "other files",
+			fsys: fstest.MapFS{
+				"pledges/ngo-a.YAML":     file(valid),
+				"pledges/ngo-b.json":     file(valid),
+				"pledges/ngo-c.yaml ":    file(valid),
+				"pledges/ngo-d.yaml.txt": file(valid),
+				"pledges/ngo-e":          file(valid),
+				"pledges/Ngo F.yaml~":    file(valid),
+			},
+			wantIDs: []string{},
+			wants: []want{
+				{"pledges/Ngo F.yaml~:0:0 file", `rename it to "ngo-f.yaml"`},
+				{"pledges/ngo-a.YAML:0:0 file", `rename it to "ngo-a.yaml"`},
+				{"pledges/ngo-b.json:0:0 file", `rename it to "ngo-b.yaml"`},
+				{"pledges/ngo-c.yaml :0:0 file", `rename it to "ngo-c.yaml"`},
+				{"pledges/ngo-d.yaml.txt:0:0 file", `rename it to "ngo-d.yaml"`},
+				{"pledges/ngo-e:0:0 file", `rename it to "ngo-e.yaml"`},
+			},
 		},
 		{
 			name:    "subfolder",
@@ -201,8 +234,24 @@ func TestLoadDuplicateIDs(t *testing.T) {
 		t.Fatalf("loaded ids %q, want both records", got)
 	}
 	checkDiags(t, "", CheckRefs(recs, nil), []want{
-		{"pledges/ngo-b.yaml:2:5 duplicate-id", `id "ngo-c" is already used by pledges/ngo-a.yaml`},
+		{"pledges/ngo-b.yaml:2:5 duplicate-id", `id "ngo-c" is already used by pledges/ngo-a.yaml: give this record an id of its own, such as "ngo-b", its file name`},
 	})
+}
+
+// TestDuplicateIDBlamesTheCopy checks that when a new file copies an
+// existing record's id, the new file is told, whatever the file order:
+// the record named after its id keeps it.
+func TestDuplicateIDBlamesTheCopy(t *testing.T) {
+	for _, copyName := range []string{"ngo-a-copy", "ngo-0-copy"} {
+		fsys := fstest.MapFS{
+			"pledges/ngo-a.yaml":            file(pledgeWithID("ngo-a")),
+			"pledges/" + copyName + ".yaml": file(pledgeWithID("ngo-a")),
+		}
+		recs, _ := loadWithin(t, fsys)
+		checkDiags(t, "", CheckRefs(recs, nil), []want{
+			{"pledges/" + copyName + ".yaml:2:5 duplicate-id", `id "ngo-a" is already used by pledges/ngo-a.yaml: give this record an id of its own, such as "` + copyName + `", its file name`},
+		})
+	}
 }
 
 // TestLoadExamples loads the records shipped in pledges/: they must all be
@@ -354,7 +403,9 @@ func TestSuggestID(t *testing.T) {
 		{"My Pledge", "my-pledge"},
 		{"ngo.test", "ngo-test"},
 		{"  --Hello__World--  ", "hello-world"},
-		{"Ünïcode Name", "n-code-name"},
+		{"Ünïcode Name", "unicode-name"},
+		{"ngo-riversidé", "ngo-riverside"},
+		{"Łódź Ørsted ŞİŞLİ", "lodz-orsted-sisli"},
 		{"!!!", "my-pledge"},
 		{"", "my-pledge"},
 		{strings.Repeat("a", 100), strings.Repeat("a", MaxIDLen)},

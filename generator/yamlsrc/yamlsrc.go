@@ -500,7 +500,10 @@ func mayHoldDocuments(data []byte) bool {
 // onlyComments reports whether every line is blank or a full-line
 // comment, so that a file holding only comments counts as empty.
 func onlyComments(data []byte) bool {
-	for line := range bytes.Lines(data) {
+	// YAML ends lines at a carriage return too: a file saved with old Mac
+	// line ends is one line to bytes.Lines.
+	lines := bytes.FieldsFunc(data, func(r rune) bool { return r == '\n' || r == '\r' })
+	for _, line := range lines {
 		if t := bytes.TrimSpace(line); len(t) > 0 && t[0] != '#' {
 			return false
 		}

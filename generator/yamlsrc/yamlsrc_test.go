@@ -181,6 +181,8 @@ func TestParseRejects(t *testing.T) {
 		{"empty", "", []string{"1:1 yaml-shape"}, `file is empty: expected a mapping of fields such as "id: ..."`},
 		{"blank lines", "  \n\n\t\n", []string{"1:1 yaml-shape"}, "file is empty"},
 		{"comments only", "# a\n   # b\n", []string{"1:1 yaml-shape"}, "file is empty"},
+		{"comments only, carriage returns", "# a\r   # b\r\n", []string{"1:1 yaml-shape"}, "file is empty"},
+		{"comment and a list, carriage returns", "# a\r- b\r", []string{"2:1 yaml-shape"}, "found a list"},
 		{"document marker only", "---\n", []string{"1:1 yaml-shape"}, "empty"},
 
 		// top level
