@@ -14,8 +14,8 @@ import (
 
 var anyHeadingID = regexp.MustCompile(`<h[1-6] id="([^"]*)"`)
 
-// FuzzRender checks, for any input, that rendering neither fails nor
-// panics, and that the output holds no <script>, no on...= attribute and no
+// FuzzRender checks, for any input, that rendering does not panic and
+// fails only for the limits on tables and output, and that the output holds no <script>, no on...= attribute and no
 // href or src whose scheme is javascript:, vbscript:, data: or file:. It
 // also checks that heading ids are unique and never reserved, and that
 // rendering is deterministic, and the same as with autolinks whatever the
@@ -44,7 +44,12 @@ func FuzzRender(f *testing.F) {
 		for _, opt := range opts {
 			out, err := r.Render(src, opt)
 			if err != nil {
-				t.Fatalf("Render: %v", err)
+				// Only a table with too many cells or text that renders
+				// to far more than it holds may fail.
+				if line, _ := markdown.TableProblem(src); line == 0 && !strings.Contains(err.Error(), "far more HTML") {
+					t.Fatalf("Render: %v", err)
+				}
+				return
 			}
 			s := string(out)
 			if msg := unsafeHTML(s); msg != "" {

@@ -17,10 +17,13 @@ package markdown
 
 import (
 	"bytes"
+	"cmp"
+	"errors"
 	"fmt"
 	"html/template"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -94,26 +97,78 @@ func (r *Renderer) convert(md goldmark.Markdown, src []byte, opt Options) (templ
 	if opt.MinHeading < 1 {
 		opt.MinHeading = 1
 	}
+	if line, msg := TableProblem(src); line > 0 {
+		return "", fmt.Errorf("line %d: %s", line, msg)
+	}
 	ctx := parser.NewContext(parser.WithIDs(newIDs(opt.ReservedIDs)))
 	ctx.Set(optionsKey, opt)
 	// HTML runs about a fifth longer than its Markdown; sized so, the buffer
 	// rarely grows. Being a util.BufWriter, it spares goldmark a 4 KB
 	// bufio.Writer per call.
-	w := bufWriter{bytes.NewBuffer(make([]byte, 0, len(src)+len(src)/4+64))}
-	if err := md.Convert(src, w, parser.WithContext(ctx)); err != nil {
+	w := &bufWriter{Buffer: bytes.NewBuffer(make([]byte, 0, len(src)+len(src)/4+64)), limit: maxOutput(len(src))}
+	if err := cmp.Or(md.Convert(src, w, parser.WithContext(ctx)), w.err); err != nil {
 		return "", fmt.Errorf("rendering markdown: %w", err)
 	}
 	return template.HTML(w.String()), nil //nolint:gosec // goldmark escapes text and omits raw HTML.
 }
 
+// maxOutput is the most HTML the Markdown of n bytes may render to. Text
+// can reuse a link's address many times ("[a][r]" with one long
+// definition of r), so the output is not bounded by the input otherwise.
+func maxOutput(n int) int { return 64*n + 64<<10 }
+
+// errTooLarge stops a rendering that outgrows maxOutput.
+var errTooLarge = errors.New("the text renders to far more HTML than it holds (a link address used many times?)")
+
 // bufWriter is a bytes.Buffer that goldmark takes for its buffered writer:
-// it holds everything, so there is nothing to flush.
-type bufWriter struct{ *bytes.Buffer }
+// it holds everything, so there is nothing to flush. It refuses to grow
+// past limit, and remembers that it did: goldmark's renderers ignore most
+// write errors and would go on.
+type bufWriter struct {
+	*bytes.Buffer
+	limit int
+	err   error
+}
 
-var _ util.BufWriter = bufWriter{}
+var _ util.BufWriter = (*bufWriter)(nil)
 
-func (bufWriter) Buffered() int { return 0 }
-func (bufWriter) Flush() error  { return nil }
+func (w *bufWriter) full(n int) bool {
+	if w.err == nil && w.Len()+n > w.limit {
+		w.err = errTooLarge
+	}
+	return w.err != nil
+}
+
+func (w *bufWriter) Write(p []byte) (int, error) {
+	if w.full(len(p)) {
+		return 0, w.err
+	}
+	return w.Buffer.Write(p)
+}
+
+func (w *bufWriter) WriteString(s string) (int, error) {
+	if w.full(len(s)) {
+		return 0, w.err
+	}
+	return w.Buffer.WriteString(s)
+}
+
+func (w *bufWriter) WriteByte(c byte) error {
+	if w.full(1) {
+		return w.err
+	}
+	return w.Buffer.WriteByte(c)
+}
+
+func (w *bufWriter) WriteRune(r rune) (int, error) {
+	if w.full(utf8.RuneLen(r)) {
+		return 0, w.err
+	}
+	return w.Buffer.WriteRune(r)
+}
+
+func (*bufWriter) Buffered() int { return 0 }
+func (*bufWriter) Flush() error  { return nil }
 
 type transformer struct{}
 
@@ -209,7 +264,8 @@ func insideLink(n ast.Node) bool {
 // safeURL checks a link destination and rewrites site-absolute paths under
 // the base path. Relative links and fragments are kept as written.
 func safeURL(dest, base string) (string, bool) {
-	u, err := url.Parse(strings.TrimSpace(dest))
+	dest = strings.TrimSpace(dest)
+	u, err := url.Parse(dest)
 	if err != nil {
 		return "", false
 	}
@@ -228,7 +284,10 @@ func safeURL(dest, base string) (string, bool) {
 		if strings.HasPrefix(u.Path, "/") {
 			u.Path = strings.TrimSuffix(base, "/") + u.Path
 		}
-		return u.String(), true
+		// So is "///host/path" to a browser, which Go reads as a path.
+		if s := u.String(); !strings.HasPrefix(s, "//") {
+			return s, true
+		}
 	}
 	return "", false
 }

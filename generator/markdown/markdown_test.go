@@ -262,6 +262,10 @@ func TestNoProtocolRelativeAddresses(t *testing.T) {
 	r := markdown.New()
 	inputs := []string{
 		"[x](//evil.example/)",
+		"[x](///evil.example/)",
+		"[x](////evil.example/)",
+		"![x](///evil.example/i.png)",
+		"[x](/&#47;/evil.example/)",
 		"[x](/&#47;evil.example/)",
 		"[x](&#47;&#47;evil.example/)",
 		"[x](&#x2f;&#x2f;evil.example/)",
@@ -814,5 +818,49 @@ func TestTextOf(t *testing.T) {
 		if got := markdown.TextOf(h); got != c.want {
 			t.Errorf("TextOf(Render(%q)) = %q, want %q", c.md, got, c.want)
 		}
+	}
+}
+
+func TestTableProblem(t *testing.T) {
+	wide := func(cols, rows int) string {
+		return strings.Repeat("|a", cols) + "|\n" + strings.Repeat("|-", cols) + "|\n" + strings.Repeat("a\n", rows)
+	}
+	tests := []struct {
+		name, in string
+		line     int
+	}{
+		{"no table", "a | b\n\ntext", 0},
+		{"small table", "| a | b |\n| --- | :-: |\n| 1 | 2 |\n", 0},
+		{"at the limit", wide(100, 49), 0},
+		{"a row over the limit", wide(100, 50), 2},
+		{"a wide header over short lines", wide(3000, 3990), 2},
+		{"after a paragraph", "text\n\n" + wide(1000, 10), 4},
+		{"rows end at a blank line", wide(100, 10) + "\n" + strings.Repeat("a\n", 100), 0},
+		{"delimiter row without a header", "\n" + strings.Repeat("|-", 3000) + "|\n" + strings.Repeat("a\n", 10), 0},
+		{"a thematic break is not a delimiter row", "a\n---\n" + strings.Repeat("a\n", 9000), 0},
+	}
+	for _, tc := range tests {
+		line, msg := markdown.TableProblem([]byte(tc.in))
+		if line != tc.line {
+			t.Errorf("%s: TableProblem = %d (%s), want line %d", tc.name, line, msg, tc.line)
+		}
+	}
+	// Render refuses such a table rather than building it.
+	r := markdown.New()
+	if _, err := r.Render([]byte(wide(3000, 3990)), markdown.Options{}); err == nil || !strings.Contains(err.Error(), "line 2: a table of 3000 columns and 3991 rows") {
+		t.Errorf("Render of a table bomb: %v", err)
+	}
+}
+
+// TestOutputLimit checks that text which reuses one long link address
+// many times fails to render instead of growing without bound.
+func TestOutputLimit(t *testing.T) {
+	src := strings.Repeat("[a][r] ", 2000) + "\n\n[r]: /" + strings.Repeat("x", 8000)
+	r := markdown.New()
+	if out, err := r.Render([]byte(src), markdown.Options{}); err == nil {
+		t.Errorf("%d bytes of Markdown rendered to %d bytes", len(src), len(out))
+	}
+	if _, err := r.Render([]byte(strings.Repeat("[a][r] ", 20)+"\n\n[r]: /x"), markdown.Options{}); err != nil {
+		t.Errorf("a reference used 20 times: %v", err)
 	}
 }

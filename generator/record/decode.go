@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"net"
 	"net/mail"
 	"net/url"
 	"regexp"
@@ -16,6 +17,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"pledgesite/generator/diag"
+	"pledgesite/generator/markdown"
 	"pledgesite/generator/vocab"
 	"pledgesite/generator/yamlsrc"
 )
@@ -175,7 +177,7 @@ func (d *decoder) record(root *yaml.Node, wantID string) {
 		p.Summary = d.text(n, "summary", MaxSummaryLen)
 	}
 	if n := d.optional(f, "description"); n != nil {
-		p.Description = d.text(n, "description", MaxDescriptionLen)
+		p.Description = d.markdown(n, "description")
 	}
 	if n := d.required(root, f, "entity"); n != nil {
 		p.Entity = d.entity(n, "entity")
@@ -250,7 +252,7 @@ func (d *decoder) record(root *yaml.Node, wantID string) {
 	case KindMultistakeholder:
 		d.notFor(f, pledgeFields, KindMultistakeholder)
 		if n := d.optional(f, "key_outcome"); n != nil {
-			p.KeyOutcome = d.text(n, "key_outcome", MaxDescriptionLen)
+			p.KeyOutcome = d.markdown(n, "key_outcome")
 		}
 		if n := d.optional(f, "leads"); n != nil {
 			p.Leads = d.entities(n, "leads")
@@ -449,8 +451,47 @@ func (d *decoder) text(n *yaml.Node, field string, maxLen int) string {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 && c != '\n' && c != '\t' || c == 0x7f {
 			d.errorf(n, RuleControlChars, "%s contains the control character %U", field, rune(c))
-			break
+			return s
 		}
+	}
+	if r, ok := hiddenControl(s); ok {
+		d.errorf(n, RuleControlChars, "%s contains the invisible control character %U: delete it (it can make the text read differently from how it shows)", field, r)
+	}
+	return s
+}
+
+// hiddenControl finds a character outside ASCII that no record text needs
+// and that can hide what text says: a C1 control, a line or paragraph
+// separator, or a bidirectional embedding, override or isolate, which can
+// show a title or name in another order than it is written. The marks
+// U+200E and U+200F, which right-to-left text does use, are allowed. All
+// of these begin with the byte 0xC2 or 0xE2 in UTF-8, which most text
+// lacks.
+func hiddenControl(s string) (rune, bool) {
+	for i := 0; i < len(s); i++ {
+		if s[i] != 0xC2 && s[i] != 0xE2 {
+			continue
+		}
+		r, _ := utf8.DecodeRuneInString(s[i:])
+		if r >= 0x80 && r <= 0x9f || r >= 0x2028 && r <= 0x202e || r >= 0x2066 && r <= 0x2069 {
+			return r, true
+		}
+	}
+	return 0, false
+}
+
+// markdown is text the site renders as Markdown. Its tables are checked
+// here, so that check reports one that would swell a page, at its line.
+func (d *decoder) markdown(n *yaml.Node, field string) string {
+	s := d.text(n, field, MaxDescriptionLen)
+	if line, msg := markdown.TableProblem([]byte(s)); line > 0 {
+		// A literal block's lines are the file's, from the line below its
+		// "|"; other styles fold lines, so their start is all there is.
+		at := *n
+		if n.Style&yaml.LiteralStyle != 0 {
+			at.Line, at.Column = n.Line+line, 1
+		}
+		d.errorf(&at, RuleTooLong, "%s: %s", field, msg)
 	}
 	return s
 }
@@ -485,12 +526,23 @@ func (d *decoder) date(n *yaml.Node, field string) string {
 		return ""
 	}
 	t, err := time.Parse(time.DateOnly, s)
-	if err != nil || t.Year() < 1990 || t.Year() > 2100 {
+	switch {
+	case err != nil:
 		d.errorf(n, RuleDate, "%s: %q is not a real date in the form YYYY-MM-DD", field, s)
+		return ""
+	case t.Year() < 1990:
+		d.errorf(n, RuleDate, "%s: %s is before 1990: check the year", field, s)
+		return ""
+	case t.After(today().AddDate(0, 0, 1)): // a day ahead, for time zones
+		d.errorf(n, RuleDate, "%s: %s is in the future: give the date the pledge was made, or the update written", field, s)
 		return ""
 	}
 	return s
 }
+
+// today is the date a record's dates may not be after; a variable so that
+// tests can fix it.
+var today = func() time.Time { return time.Now().UTC().Truncate(24 * time.Hour) }
 
 func (d *decoder) country(n *yaml.Node, field string) string {
 	s := d.scalar(n, field)
@@ -683,8 +735,8 @@ func (d *decoder) links(n *yaml.Node) []Link {
 		}
 		if v := d.required(c, f, "url"); v != nil {
 			s := d.line(v, field+".url", 2000)
-			if u, err := url.Parse(s); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-				d.errorf(v, RuleURL, "%s.url %q must be a full web address starting with https:// or http://", field, s)
+			if u, problem := publicURL(s); problem != "" {
+				d.errorf(v, RuleURL, "%s.url %q %s", field, s, problem)
 			} else {
 				l.URL = u.String()
 			}
@@ -692,6 +744,26 @@ func (d *decoder) links(n *yaml.Node) []Link {
 		out = append(out, l)
 	}
 	return out
+}
+
+// publicURL parses a link's address, or says what keeps it from being a
+// public https:// page that every reader can open: the site links to it
+// from every pledge page.
+func publicURL(s string) (*url.URL, string) {
+	u, err := url.Parse(s)
+	switch {
+	case err != nil || u.Host == "" || u.Scheme != "https" && u.Scheme != "http":
+		return nil, "must be a full web address starting with https://"
+	case u.Scheme == "http":
+		return nil, "must start with https://: most sites answer at https:// too (try it in a browser)"
+	case u.User != nil:
+		return nil, "must not hold a user name or password (the part before @)"
+	}
+	host := u.Hostname()
+	if net.ParseIP(host) != nil || !strings.Contains(host, ".") || strings.HasSuffix(host, ".localhost") || strings.HasSuffix(host, ".local") {
+		return nil, "must be a public web address with a domain name, such as https://example.org/report"
+	}
+	return u, ""
 }
 
 func (d *decoder) contact(n *yaml.Node) *Contact {

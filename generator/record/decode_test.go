@@ -3,6 +3,7 @@ package record
 import (
 	"cmp"
 	"fmt"
+	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -436,6 +437,13 @@ func TestDecodeRules(t *testing.T) {
 		// date
 		{"impossible date", RuleDate, pledgeYAML(set(11, "date: 2023-02-30")),
 			[]want{{"11:7 date", `date: "2023-02-30" is not a real date in the form YYYY-MM-DD`}}},
+		{"date before 1990", RuleDate, pledgeYAML(set(11, "date: 1985-12-16")),
+			[]want{{"11:7 date", `date: 1985-12-16 is before 1990: check the year`}}},
+		// Today is fixed at 2026-11-27 by TestMain.
+		{"date in the future", RuleDate, pledgeYAML(set(11, "date: 2062-11-27")),
+			[]want{{"11:7 date", `date: 2062-11-27 is in the future`}}},
+		{"update in the future", RuleDate, pledgeYAML(set(24, "  - date: 2026-11-29")),
+			[]want{{"24:11 date", `updates[0].date: 2026-11-29 is in the future`}}},
 
 		// country
 		{"lowercase country code", RuleCountry, pledgeYAML(set(17, "countries: [KEN, uga]")),
@@ -469,7 +477,19 @@ func TestDecodeRules(t *testing.T) {
 
 		// url, email
 		{"url without scheme", RuleURL, pledgeYAML(set(32, "    url: example.org/pledge")),
-			[]want{{"32:10 url", `links[0].url "example.org/pledge" must be a full web address starting with https:// or http://`}}},
+			[]want{{"32:10 url", `links[0].url "example.org/pledge" must be a full web address starting with https://`}}},
+		{"url over http", RuleURL, pledgeYAML(set(32, "    url: http://example.org/pledge")),
+			[]want{{"32:10 url", `links[0].url "http://example.org/pledge" must start with https://`}}},
+		{"url with a password", RuleURL, pledgeYAML(set(32, "    url: https://user:secret@example.org/pledge")),
+			[]want{{"32:10 url", `must not hold a user name or password`}}},
+		{"url of a private host", RuleURL, pledgeYAML(set(32, "    url: https://localhost/admin")),
+			[]want{{"32:10 url", `must be a public web address with a domain name`}}},
+		{"url of an address", RuleURL, pledgeYAML(set(32, "    url: https://127.0.0.1/admin")),
+			[]want{{"32:10 url", `must be a public web address with a domain name`}}},
+		{"url of an IPv6 address", RuleURL, pledgeYAML(set(32, "    url: https://[::1]/")),
+			[]want{{"32:10 url", `must be a public web address with a domain name`}}},
+		{"url with javascript", RuleURL, pledgeYAML(set(32, "    url: javascript:alert(1)")),
+			[]want{{"32:10 url", `must be a full web address starting with https://`}}},
 		{"email without @", RuleEmail, pledgeYAML(set(35, "  email: desk at example.org")),
 			[]want{{"35:10 email", `contact.email "desk at example.org" is not an email address`}}},
 
@@ -515,6 +535,14 @@ func TestDecodeRules(t *testing.T) {
 		{"raw NUL byte in title", RuleControlChars, pledgeYAML(set(4, "title: A\x00B")),
 			// The NUL is at 4:9; any rule will do, the position is the point.
 			[]want{{"4:9 *", "control character"}}},
+		{"escaped right-to-left override in title", RuleControlChars, pledgeYAML(set(4, `title: "Safe\u202Ehouse"`)),
+			[]want{{"4:8 control-character", "title contains the invisible control character U+202E"}}},
+		{"raw right-to-left isolate in an entity name", RuleControlChars, pledgeYAML(set(7, "  name: Safe\u2067house")),
+			[]want{{"7:9 control-character", "entity.name contains the invisible control character U+2067"}}},
+		{"escaped C1 control in summary", RuleControlChars, pledgeYAML(set(5, `summary: "A\u0085B"`)),
+			[]want{{"5:10 control-character", "U+0085"}}},
+		{"escaped line separator in summary", RuleControlChars, pledgeYAML(set(5, `summary: "A\u2028B"`)),
+			[]want{{"5:10 control-character", "U+2028"}}},
 
 		// unknown-field, duplicate-field
 		{"misspelt field", "unknown-field", pledgeYAML(set(4, "titel: A test pledge")),
@@ -765,5 +793,38 @@ func TestDecodeLineSeparators(t *testing.T) {
 					first.Line, tt.wantLine, tt.charAt, listing(errs))
 			}
 		})
+	}
+}
+
+// TestMain fixes the date records are checked against, so that tests of
+// dates in the future do not change with the day they run.
+func TestMain(m *testing.M) {
+	today = func() time.Time { return time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC) }
+	os.Exit(m.Run())
+}
+
+// TestDateTomorrow checks that a date one day ahead is accepted: it is
+// today somewhere east of UTC.
+func TestDateTomorrow(t *testing.T) {
+	if _, errs := Decode(testPath, pledgeYAML(set(24, "  - date: 2026-11-28"), set(27, "  - date: 2026-11-28"))); len(errs) > 0 {
+		t.Errorf("updates dated tomorrow: %v", errs)
+	}
+	if _, errs := Decode(testPath, pledgeYAML(set(24, "  - date: 2026-11-28"), set(27, "  - date: 2026-11-29"))); len(errs) != 1 {
+		t.Errorf("an update dated the day after tomorrow: %d problems, want 1", len(errs))
+	}
+}
+
+// TestDescriptionTableTooLarge checks that check refuses a table whose
+// cells would swell the page, at the line of its delimiter row.
+func TestDescriptionTableTooLarge(t *testing.T) {
+	header := "  " + strings.Repeat("|a", 300) + "|"
+	delim := "  " + strings.Repeat("|-", 300) + "|"
+	rows := strings.Repeat("\n  a", 20)
+	// description is line 36; its text starts on 37; the delimiter row is
+	// the text's line 3.
+	_, errs := Decode(testPath, pledgeYAML(add("description: |\n  Intro.\n"+header+"\n"+delim+rows)))
+	checkDiags(t, "", errs, []want{{testPath + ":39:1 too-long", "description: a table of 300 columns and 21 rows has 6300 cells, more than the limit of 5000"}})
+	if _, errs := Decode(testPath, pledgeYAML(add("description: |\n  | a | b |\n  |---|---|\n  | 1 | 2 |"))); len(errs) > 0 {
+		t.Errorf("a small table: %v", errs)
 	}
 }

@@ -89,7 +89,7 @@ func Generate(measures []string) ([]byte, error) {
 		}},
 		"links": obj{"type": "array", "maxItems": record.MaxListLen, "items": obj{
 			"type": "object", "additionalProperties": false, "required": []string{"title", "url"},
-			"properties": obj{"title": line(record.MaxTitleLen, ""), "url": obj{"type": "string", "pattern": `^https?://[^\s/?#]+[^\s]*$`, "maxLength": 2000}},
+			"properties": obj{"title": line(record.MaxTitleLen, ""), "url": obj{"type": "string", "pattern": `^https://[^\s/?#@]+\.[^\s/?#@]+(?:[/?#][^\s]*)?$`, "maxLength": 2000}},
 		}},
 		"contact": obj{"type": "object", "additionalProperties": false, "required": []string{"name", "email"},
 			"properties": obj{"name": line(record.MaxNameLen, ""), "email": obj{"type": "string", "pattern": `^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$`, "maxLength": 254}}},

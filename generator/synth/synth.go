@@ -116,6 +116,9 @@ var forumDates = map[string][2]int{
 	"HLOM-2025": {2025, 12}, "GRF-2027": {2026, 6}, "other": {2022, 6},
 }
 
+// lastUpdate is the month of the last progress update, as year*12+month.
+const lastUpdate = 2026*12 + 11
+
 func (g *gen) record(i int) (string, []byte) {
 	entity := g.pick(vocab.StakeholderTypes)
 	id := fmt.Sprintf("synthetic-%s-%06d", entity, i)
@@ -172,7 +175,13 @@ func (g *gen) record(i int) (string, []byte) {
 	fmt.Fprintf(&b, "sdg_targets: [\"%s\"]\n", strings.Join(sdgs, `", "`))
 	fmt.Fprintf(&b, "gcm_objectives: [%d]\n", 1+g.rng.IntN(23))
 	if status != "planning" && g.rng.IntN(2) == 0 {
-		fmt.Fprintf(&b, "updates:\n  - date: %04d-%02d-15\n    status: %s\n    text: %q\n", fd[0]+1, 1+g.rng.IntN(12), status, g.sentence(10, 20))
+		// A year after the pledge, but never after November 2026: records
+		// may not be dated in the future.
+		year, month := fd[0]+1, 1+g.rng.IntN(12)
+		if year*12+month > lastUpdate {
+			year, month = lastUpdate/12, lastUpdate%12
+		}
+		fmt.Fprintf(&b, "updates:\n  - date: %04d-%02d-15\n    status: %s\n    text: %q\n", year, month, status, g.sentence(10, 20))
 	}
 	return id, []byte(b.String())
 }

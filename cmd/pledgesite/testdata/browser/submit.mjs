@@ -78,7 +78,7 @@ async function fill(page, skip = {}) {
   await label(page, /^Partner country/).selectOption({ label: 'Kenya' });
 
   await label(page, /^Forum/).selectOption({ label: 'Global Refugee Forum 2027' });
-  if (!skip.date) await enter(page, /^Date of the pledge/, '2026-12-15');
+  if (!skip.date) await enter(page, /^Date of the pledge/, '2026-06-15');
   await page.getByRole('radio', { name: 'Planning' }).check();
   await enter(page, /^Countries where/, 'Kenya, uga');
 
