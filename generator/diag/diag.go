@@ -10,7 +10,9 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Diagnostic is one problem at one place in a source file. Path is relative
@@ -26,7 +28,7 @@ type Diagnostic struct {
 
 func (d Diagnostic) Error() string {
 	var b strings.Builder
-	b.WriteString(d.Path)
+	b.WriteString(visible(d.Path))
 	if d.Line > 0 {
 		fmt.Fprintf(&b, ":%d", d.Line)
 		if d.Col > 0 {
@@ -34,8 +36,34 @@ func (d Diagnostic) Error() string {
 		}
 	}
 	b.WriteString(": ")
-	b.WriteString(d.Message)
+	b.WriteString(visible(d.Message))
 	return b.String()
+}
+
+// visible writes the control characters of s as Go escapes (\x1b,
+// \u2028): a file name is the contributor's, and one holding an escape
+// sequence must not drive the terminal or CI log it is printed to.
+func visible(s string) string {
+	if !strings.ContainsFunc(s, control) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if control(r) {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// control reports the characters visible escapes: all controls but line
+// feeds and tabs, which only lay text out, and the Unicode ones that move
+// text about.
+func control(r rune) bool {
+	return unicode.IsControl(r) && r != '\n' && r != '\t' || r == 0x2028 || r == 0x2029 || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069
 }
 
 // List collects diagnostics. Its zero value is ready to use.

@@ -201,6 +201,20 @@ func TestWriteTextControlCharacters(t *testing.T) {
 	if strings.ContainsAny(b.String(), "\x1b\x07") {
 		t.Errorf("control characters written to the terminal: %q", b.String())
 	}
+	// In a file name or a message too, in both formats meant for people.
+	bad := diag.List{d("pledges/\x1b]0;pwned\ax.yaml", 0, 0, "file", "name \x1b[2J\u202eevil\r")}
+	for _, format := range []string{diag.FormatText, diag.FormatGitHub} {
+		b.Reset()
+		if err := diag.Write(&b, bad, format, nil); err != nil {
+			t.Fatal(err)
+		}
+		if strings.ContainsAny(b.String(), "\x1b\x07\u202e\r") {
+			t.Errorf("%s: control characters written: %q", format, b.String())
+		}
+		if !strings.Contains(b.String(), `pledges/\x1b]0;pwned\ax.yaml`) {
+			t.Errorf("%s: the file name is not shown escaped: %q", format, b.String())
+		}
+	}
 }
 
 func TestWriteTextSeveral(t *testing.T) {

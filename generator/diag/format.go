@@ -35,7 +35,7 @@ func Write(w io.Writer, l List, format string, src SourceFunc) error {
 	case FormatGitHub:
 		for _, d := range l {
 			if _, err := fmt.Fprintf(w, "::error file=%s,line=%d,col=%d,title=%s::%s\n",
-				ghProperty(d.Path), max(d.Line, 1), max(d.Col, 1), ghProperty(d.Rule), ghData(d.Message)); err != nil {
+				visible(ghProperty(d.Path)), max(d.Line, 1), max(d.Col, 1), ghProperty(d.Rule), visible(ghData(d.Message))); err != nil {
 				return err
 			}
 		}

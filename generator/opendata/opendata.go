@@ -302,10 +302,12 @@ func joinInts(v []int) string {
 	return join(s)
 }
 
+// names joins entity names. Each is defused on its own: a reader who
+// splits the cell at ";" must not find a formula in the second name.
 func names(es []record.Entity) string {
 	s := make([]string, len(es))
 	for i, e := range es {
-		s[i] = e.Name
+		s[i] = defuse(e.Name)
 	}
 	return join(s)
 }

@@ -2,6 +2,8 @@ package opendata
 
 import (
 	"bytes"
+	"encoding/csv"
+	"strings"
 	"testing"
 
 	"pledgesite/generator/config"
@@ -58,6 +60,32 @@ func TestCacheGivesTheSameFiles(t *testing.T) {
 			}
 			if !bytes.Equal(got, want) {
 				t.Errorf("%s from a %s cache differs:\n%s\nwant\n%s", f.name, when, got, want)
+			}
+		}
+	}
+}
+
+// TestCSVDefusesFormulas checks that no cell, nor any name of a list cell
+// split at ";", starts with what a spreadsheet reads as a formula.
+func TestCSVDefusesFormulas(t *testing.T) {
+	recs := []*record.Pledge{{Path: "pledges/ngo-a.yaml", ID: "ngo-a", Kind: "pledge", Title: "+cmd", Summary: "=SUM(A1)",
+		Date: "2024-01-02", Status: "in-progress", Entity: record.Entity{Name: "@x", Type: "ngo-national"},
+		Partners: []record.Entity{{Name: "Safe Partner", Type: "ngo-national"}, {Name: "=1+1", Type: "ngo-national"}, {Name: "-2", Type: "ngo-national"}}}}
+	s := site.New(config.Site{Title: "T", BaseURL: "https://example.org/"}, &content.Set{}, recs)
+	var b bytes.Buffer
+	if err := PledgesCSV(&b, s, func(p string) string { return "https://example.org" + p }, nil); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&b).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range rows[1:] {
+		for _, cell := range row {
+			for _, part := range strings.Split(cell, ";") {
+				if part != "" && strings.ContainsRune("=+-@", rune(part[0])) {
+					t.Errorf("cell %q holds %q, which a spreadsheet reads as a formula", cell, part)
+				}
 			}
 		}
 	}

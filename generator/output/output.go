@@ -345,6 +345,22 @@ func (d *Dir) Commit() (removed int, err error) {
 		return 0, os.Rename(d.staging, d.dest)
 	}
 	slices.Sort(d.staged)
+	// Moving and removing go through the folders of dest: a link among
+	// them would take files out of it, or remove files elsewhere.
+	if err := d.checkLinks(d.staged); err != nil {
+		return 0, err
+	}
+	if !d.owned.All {
+		var stale []string
+		for _, name := range d.owned.Files {
+			if !d.produced[name] {
+				stale = append(stale, name)
+			}
+		}
+		if err := d.checkLinks(stale); err != nil {
+			return 0, err
+		}
+	}
 	for _, rel := range d.staged {
 		to := filepath.Join(d.dest, filepath.FromSlash(rel))
 		if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
@@ -365,6 +381,38 @@ func (d *Dir) Commit() (removed int, err error) {
 		return removed, err
 	}
 	return removed, os.RemoveAll(d.staging)
+}
+
+// checkLinks refuses to go on when a folder on the way to one of the
+// files rels, inside dest, is a symbolic link. Each folder is looked at
+// once, and none below one that does not exist.
+func (d *Dir) checkLinks(rels []string) error {
+	seen := map[string]bool{}
+	for _, name := range rels {
+		rel, err := clean(name)
+		if err != nil {
+			continue // never used: prune skips it too
+		}
+		for dir, i := "", 0; ; {
+			j := strings.IndexByte(rel[i:], '/')
+			if j < 0 {
+				break
+			}
+			dir, i = rel[:i+j], i+j+1
+			if seen[dir] {
+				continue
+			}
+			seen[dir] = true
+			st, err := os.Lstat(filepath.Join(d.dest, filepath.FromSlash(dir)))
+			if err != nil {
+				break
+			}
+			if st.Mode()&fs.ModeSymlink != 0 {
+				return fmt.Errorf("%s is a symbolic link: a build writes only into folders of its own; remove the link", filepath.Join(d.dest, filepath.FromSlash(dir)))
+			}
+		}
+	}
+	return nil
 }
 
 // prune removes the files of dest the build owns but did not produce,

@@ -286,3 +286,49 @@ func TestCreateWritesOnlyWhatChanged(t *testing.T) {
 		t.Error("Create of a file already written was accepted")
 	}
 }
+
+// TestRefusesLinkedFolders checks that a folder of the destination that
+// is a link elsewhere makes the build fail before it moves or removes
+// anything through it.
+func TestRefusesLinkedFolders(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		owned Owned
+		site  map[string]string
+	}{
+		{"a file written through it", Owned{}, map[string]string{"index.html": "home", "pledges/a/index.html": "new"}},
+		{"a file removed through it", Owned{Files: []string{"index.html", "pledges/a/index.html"}}, map[string]string{"index.html": "home 2"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			root := t.TempDir()
+			outside := filepath.Join(root, "outside")
+			dest := filepath.Join(root, "public")
+			os.MkdirAll(filepath.Join(outside, "a"), 0o755)
+			os.WriteFile(filepath.Join(outside, "a", "index.html"), []byte("theirs"), 0o644)
+			os.MkdirAll(dest, 0o755)
+			os.WriteFile(filepath.Join(dest, "index.html"), []byte("home"), 0o644)
+			if err := os.Symlink(outside, filepath.Join(dest, "pledges")); err != nil {
+				t.Fatal(err)
+			}
+			d, err := Begin(dest, tc.owned)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for name, data := range tc.site {
+				if err := d.WriteFile(name, []byte(data)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := d.Commit(); err == nil || !strings.Contains(err.Error(), "symbolic link") {
+				t.Errorf("Commit: %v, want a refusal of the link", err)
+			}
+			d.Abort()
+			if got := files(t, outside); !equal(got, map[string]string{"a/index.html": "theirs"}) {
+				t.Errorf("the folder outside holds %v", got)
+			}
+			if data, _ := os.ReadFile(filepath.Join(dest, "index.html")); string(data) != "home" {
+				t.Errorf("the destination changed before the refusal: index.html is %q", data)
+			}
+		})
+	}
+}

@@ -562,10 +562,15 @@ func FragmentFile(i int) string { return "search/d/" + strconv.Itoa(i) + ".json"
 // ShardFile is the file name of a shard key; keys are ASCII stems or
 // folded words, but other scripts are hex-encoded to keep names portable.
 func ShardFile(key string) string {
-	for i := 0; i < len(key); i++ {
-		if c := key[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
-			return "x" + hex.EncodeToString([]byte(key)) + ".bin"
-		}
+	// A key that starts with x is written in hex too: "x" then the hex of
+	// "д" is "xd0b4", which the key "xd0b4" would otherwise also name.
+	hexed := key == "" || key[0] == 'x'
+	for i := 0; i < len(key) && !hexed; i++ {
+		c := key[i]
+		hexed = !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9')
+	}
+	if hexed {
+		return "x" + hex.EncodeToString([]byte(key)) + ".bin"
 	}
 	return key + ".bin"
 }

@@ -353,3 +353,21 @@ func TestTermsAreDistinct(t *testing.T) {
 		}
 	}
 }
+
+// TestShardFileNamesAreDistinct checks that no two shard keys share a
+// file: the index is a map by file name, so one shard would replace the
+// other and its words would not be found.
+func TestShardFileNamesAreDistinct(t *testing.T) {
+	keys := []string{"a", "ab", "x", "xd0b4", "д", "xx", "x78", "7", "é", "e", "xc3a9", "zz9"}
+	seen := map[string]string{}
+	for _, k := range keys {
+		f := ShardFile(k)
+		if other, dup := seen[f]; dup {
+			t.Errorf("keys %q and %q share the file %s", other, k, f)
+		}
+		seen[f] = k
+	}
+	if got := ShardFile("ab"); got != "ab.bin" {
+		t.Errorf("ShardFile(ab) = %s, want ab.bin", got)
+	}
+}

@@ -187,7 +187,10 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 
 func writeEvent(w http.ResponseWriter, e event) {
 	fmt.Fprintf(w, "event: %s\n", e.name)
-	for _, line := range strings.Split(e.data, "\n") {
+	// An event's data ends at any line end, a carriage return too: a file
+	// name holding one must not start an event of its own.
+	data := strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(e.data)
+	for _, line := range strings.Split(data, "\n") {
 		fmt.Fprintf(w, "data: %s\n", line)
 	}
 	fmt.Fprint(w, "\n")

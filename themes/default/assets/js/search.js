@@ -11,7 +11,7 @@
 
   // ---- Tokenizing and stemming: the same rules as generator/search. ----
 
-  var STOP = {};
+  var STOP = Object.create(null);
   ('a an and are as at be by for from has have in into is it its of on or that the their this to was were ' +
     'will with which who our we they them these those also than then there not but can per via such each other ' +
     'all any more most some been being https http www org com').split(' ').forEach(function (w) { STOP[w] = true; });
@@ -253,13 +253,15 @@
   }
 
   var meta = null;
-  var shardKeys = {};
-  var shards = {};   // key -> Promise of {term: [T, S, D]}
+  var shardKeys = Object.create(null);
+  var shards = Object.create(null);   // key -> Promise of {term: [T, S, D]}
   var facetSets = null; // field -> {value: set}
   var facetsLoading = null;
 
   function shardFile(key) {
-    if (/^[a-z0-9]+$/.test(key)) return key + '.bin';
+    // Hex for any other key, and for one starting with x, so that names
+    // do not collide (the generator's ShardFile).
+    if (/^[a-wyz0-9][a-z0-9]*$/.test(key)) return key + '.bin';
     var hex = '';
     new TextEncoder().encode(key).forEach(function (b) { hex += (b < 16 ? '0' : '') + b.toString(16); });
     return 'x' + hex + '.bin';

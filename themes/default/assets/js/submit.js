@@ -270,7 +270,9 @@
     if (AMBIGUOUS.test(s)) return false;
     if (/[\n\r\t]/.test(s) || NEEDS_ESCAPE.test(s)) return false;
     if (/:(\s|$)|\s#/.test(s)) return false;
-    if (flow && /[,[\]{}:#]/.test(s)) return false;
+    // In a flow list, "?" ends a plain scalar for some parsers (yaml.v3
+    // reads "[Kenya?]" as an error), so it is quoted with the indicators.
+    if (flow && /[,[\]{}:#?]/.test(s)) return false;
     return true;
   }
 
