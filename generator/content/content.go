@@ -101,6 +101,11 @@ var (
 	namePattern    = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 )
 
+// MaxPageSize is the largest page file. The longest guidance page is 5 KB;
+// goldmark takes time that grows with the square of some inputs (50 s for
+// 400 KB of "[a]("), and pages are written by contributors too.
+const MaxPageSize = 128 << 10
+
 // Load reads every .md file under Dir.
 func Load(fsys fs.FS) (*Set, diag.List) {
 	var errs diag.List
@@ -134,6 +139,10 @@ func Load(fsys fs.FS) (*Set, diag.List) {
 		data, err := fs.ReadFile(fsys, p)
 		if err != nil {
 			errs.Add(p, 0, 0, RuleFileName, "cannot read: %v", err)
+			return nil
+		}
+		if len(data) > MaxPageSize {
+			errs.Add(p, 1, 1, RuleFileName, "file is %d bytes, larger than the limit of %d bytes: split the page", len(data), MaxPageSize)
 			return nil
 		}
 		page, perrs := Parse(p, data)

@@ -547,6 +547,13 @@ func TestLoadDiagnostics(t *testing.T) {
 			want: []want{{"content/guidance/orphans/lost.md:1:1", content.RuleArea, "measure page has no area: add content/guidance/orphans/_index.md"}},
 		},
 		{
+			name: "page too large",
+			change: fstest.MapFS{
+				"content/huge.md": file("---\ntitle: Huge\n---\n" + strings.Repeat("[a](", content.MaxPageSize/4)),
+			},
+			want: []want{{"content/huge.md:1:1", content.RuleFileName, "larger than the limit of 131072 bytes"}},
+		},
+		{
 			name: "folder name with capitals and spaces",
 			change: fstest.MapFS{
 				"content/guidance/Bad Area/_index.md": file("---\ntitle: Bad\narea: b\n---\n"),

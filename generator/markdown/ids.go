@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -12,16 +13,17 @@ import (
 // the page template reserves, and that hold only ASCII letters, digits and
 // hyphens so they are safe in URLs and CSS selectors.
 type ids struct {
-	used map[string]bool
+	used     map[string]bool
+	reserved []string // looked through, not copied: a theme reserves a hundred or more, a text has a few headings
+	prefixes []string // reserved starts
+	prefix   string   // of every id
 }
 
-func newIDs(reserved []string) *ids {
-	used := map[string]bool{}
-	for _, r := range reserved {
-		used[r] = true
-	}
-	return &ids{used: used}
+func newIDs(opt Options) *ids {
+	return &ids{used: map[string]bool{}, reserved: opt.ReservedIDs, prefixes: opt.ReservedPrefixes, prefix: opt.IDPrefix}
 }
+
+func (s *ids) taken(id string) bool { return s.used[id] || slices.Contains(s.reserved, id) }
 
 func (s *ids) Generate(value []byte, _ ast.NodeKind) []byte {
 	var b strings.Builder
@@ -39,13 +41,13 @@ func (s *ids) Generate(value []byte, _ ast.NodeKind) []byte {
 			break
 		}
 	}
-	base := strings.TrimRight(b.String(), "-")
-	if base == "" || base[0] >= '0' && base[0] <= '9' {
+	base := s.prefix + strings.TrimRight(b.String(), "-")
+	if base == "" || base[0] >= '0' && base[0] <= '9' || slices.ContainsFunc(s.prefixes, func(p string) bool { return strings.HasPrefix(base, p) }) {
 		base = "section-" + base
 		base = strings.TrimRight(base, "-")
 	}
 	id := base
-	for i := 1; s.used[id]; i++ {
+	for i := 1; s.taken(id); i++ {
 		id = base + "-" + strconv.Itoa(i)
 	}
 	s.used[id] = true

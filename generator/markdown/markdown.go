@@ -45,6 +45,12 @@ type Options struct {
 	// ReservedIDs are element ids the page template already uses, which
 	// heading ids must not repeat.
 	ReservedIDs []string
+	// ReservedPrefixes start ids the page template makes from data
+	// ("status-" of "status-{{.Value}}"); a heading id that starts so
+	// gets "section-" before it.
+	ReservedPrefixes []string
+	// IDPrefix starts every heading id.
+	IDPrefix string
 }
 
 // Renderer renders Markdown. It is safe for concurrent use.
@@ -100,7 +106,7 @@ func (r *Renderer) convert(md goldmark.Markdown, src []byte, opt Options) (templ
 	if line, msg := TableProblem(src); line > 0 {
 		return "", fmt.Errorf("line %d: %s", line, msg)
 	}
-	ctx := parser.NewContext(parser.WithIDs(newIDs(opt.ReservedIDs)))
+	ctx := parser.NewContext(parser.WithIDs(newIDs(opt)))
 	ctx.Set(optionsKey, opt)
 	// HTML runs about a fifth longer than its Markdown; sized so, the buffer
 	// rarely grows. Being a util.BufWriter, it spares goldmark a 4 KB

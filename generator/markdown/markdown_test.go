@@ -864,3 +864,26 @@ func TestOutputLimit(t *testing.T) {
 		t.Errorf("a reference used 20 times: %v", err)
 	}
 }
+
+// TestHeadingIDPrefixes checks the ids a page template makes from data
+// (id="status-{{.Value}}") and a prefix for every heading of one text.
+func TestHeadingIDPrefixes(t *testing.T) {
+	r := markdown.New()
+	out := render(t, r, "## Status fulfilled\n\n## Statuses\n\n## Title", markdown.Options{
+		ReservedIDs: []string{"outcome-title"}, ReservedPrefixes: []string{"status-"}})
+	var got []string
+	for _, h := range headings(out) {
+		got = append(got, h.id)
+	}
+	if want := []string{"section-status-fulfilled", "statuses", "title"}; !slices.Equal(got, want) {
+		t.Errorf("ids %q, want %q", got, want)
+	}
+	out = render(t, r, "## Background\n\n## Title", markdown.Options{ReservedIDs: []string{"outcome-title"}, IDPrefix: "outcome-"})
+	got = got[:0]
+	for _, h := range headings(out) {
+		got = append(got, h.id)
+	}
+	if want := []string{"outcome-background", "outcome-title-1"}; !slices.Equal(got, want) {
+		t.Errorf("with a prefix, ids %q, want %q", got, want)
+	}
+}

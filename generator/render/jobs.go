@@ -90,7 +90,7 @@ func titleWithPage(title string, p *Pager) string {
 
 // body renders a guidance page's Markdown, or takes it from the memo.
 func (r *Renderer) body(src *content.Page) (template.HTML, error) {
-	key := partKey{partBody, maphash.String(memoSeed, r.base), bodySum(src)}
+	key := partKey{partBody, r.partContext(), bodySum(src)}
 	if html, ok := r.memo.part(key); ok {
 		return html, nil
 	}

@@ -162,7 +162,7 @@ func (r *Renderer) PruneMemo() {
 		for _, p := range r.site.Content.Pages {
 			sums[bodySum(p)] = true
 		}
-		base := maphash.String(memoSeed, r.base)
+		base := r.partContext()
 		return func(k partKey) bool {
 			switch k.part {
 			case partCard, partRow:

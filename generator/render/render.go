@@ -79,9 +79,10 @@ func (r *Renderer) SetSearch(facets []search.Facet, meta string) {
 	r.searchSet = true
 }
 
-// reservedIDs are element ids the layouts use, which Markdown headings must
-// not take.
-var reservedIDs = []string{"main", "top", "site-header", "site-nav", "site-footer", "search", "filters", "results", "description", "updates", "details", "contributions", "pledges", "measures"}
+// reservedIDs are element ids Markdown headings must not take whatever
+// the theme: "top" is the usual target of a link back up. A theme adds
+// its own (Theme.ids).
+var reservedIDs = []string{"main", "top"}
 
 // New prepares a renderer; the theme is parsed with the renderer's funcs.
 // dates tells when a source file last changed, for "last updated" lines.
@@ -242,9 +243,25 @@ func (r *Renderer) renderPartial(name string) (map[string]template.HTML, error) 
 }
 
 // Markdown renders Markdown for a page body or a record field. minHeading
-// is the level the text's top headings become.
-func (r *Renderer) Markdown(src string, minHeading int) (template.HTML, error) {
-	return r.md.Render([]byte(src), markdown.Options{BasePath: r.base, MinHeading: minHeading, ReservedIDs: reservedIDs})
+// is the level the text's top headings become. idPrefix, when given,
+// starts the id of every heading: a page that shows two texts (a key
+// outcome and a description) keeps their headings' ids apart so.
+func (r *Renderer) Markdown(src string, minHeading int, idPrefix ...string) (template.HTML, error) {
+	opt := markdown.Options{BasePath: r.base, MinHeading: minHeading, ReservedIDs: reservedIDs, IDPrefix: strings.Join(idPrefix, "")}
+	if r.theme != nil {
+		opt.ReservedIDs, opt.ReservedPrefixes = r.theme.ids, r.theme.idPrefixes
+	}
+	return r.md.Render([]byte(src), opt)
+}
+
+// partContext is the context of a rendered Markdown part in the memo: its
+// ids depend on the theme, its links on the base path.
+func (r *Renderer) partContext() uint64 {
+	h := ""
+	if r.theme != nil {
+		h = r.theme.Hash
+	}
+	return maphash.String(memoSeed, r.base+"\x00"+h)
 }
 
 // DescriptionHeading is the level of a record description's top headings:
@@ -303,7 +320,7 @@ func (r *Renderer) Description(p *record.Pledge) (template.HTML, error) {
 		return h, nil
 	}
 	// The file's hash stands for its description.
-	key := partKey{partDescription, maphash.String(memoSeed, r.base), p.Sum}
+	key := partKey{partDescription, r.partContext(), p.Sum}
 	if h, ok := r.memo.part(key); ok {
 		return h, nil
 	}

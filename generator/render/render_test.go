@@ -1,6 +1,8 @@
 package render
 
 import (
+	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -46,5 +48,38 @@ func TestDescriptionHandOff(t *testing.T) {
 	}
 	if d := r.descriptions[recs[0]]; d.html != "" {
 		t.Error("a description asked for more than twice is still held")
+	}
+}
+
+// TestThemeReservesItsIDs checks that the shipped theme's element ids are
+// kept from Markdown headings, the literal ones and the starts of those
+// made from data, so that "## More" on the search page cannot take the
+// id its script looks for.
+func TestThemeReservesItsIDs(t *testing.T) {
+	th, errs := LoadTheme(os.DirFS("../.."), "themes/default", (&Renderer{}).Funcs())
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	for _, id := range []string{"main", "more", "result-list", "record-output", "open-record", "outcome", "description", "f-title"} {
+		if !slices.Contains(th.ids, id) {
+			t.Errorf("id %q of the theme is not reserved", id)
+		}
+	}
+	for _, p := range []string{"status-", "measure-", "tg-"} {
+		if !slices.Contains(th.idPrefixes, p) {
+			t.Errorf("id start %q of the theme is not reserved", p)
+		}
+	}
+	s := site.New(config.Site{Title: "T"}, &content.Set{}, nil)
+	r := New(s, markdown.New(), Assets{}, func(string) string { return "" }, nil)
+	r.SetTheme(th)
+	h, err := r.Markdown("## More\n\n## Status update\n\n## Plan", 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`id="more-1"`, `id="section-status-update"`, `id="plan"`} {
+		if !strings.Contains(string(h), want) {
+			t.Errorf("rendered headings lack %s:\n%s", want, h)
+		}
 	}
 }

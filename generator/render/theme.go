@@ -16,6 +16,7 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -33,6 +34,12 @@ type Theme struct {
 	Dir     string // theme folder relative to the source root
 	Hash    string // of every layout file, so caches notice template edits
 	layouts map[string]*template.Template
+	// ids and idPrefixes are the element ids the layouts write, as they
+	// are and up to a template action (id="status-{{.Value}}"), which
+	// Markdown headings must not take: a heading "More" would otherwise
+	// take the search page's id="more" from its script.
+	ids        []string
+	idPrefixes []string
 }
 
 // LoadTheme parses the layouts of the theme in dir with the given funcs.
@@ -49,6 +56,7 @@ func LoadTheme(fsys fs.FS, dir string, funcs template.FuncMap) (*Theme, diag.Lis
 		return nil, errs
 	}
 	t := &Theme{Dir: dir, Hash: hash, layouts: map[string]*template.Template{}}
+	t.ids, t.idPrefixes = layoutIDs(append(common, pages...))
 	for i, kind := range pageKinds {
 		clone, err := base.Clone()
 		if err == nil {
@@ -107,6 +115,33 @@ func readTheme(fsys fs.FS, dir string) (common, pages []themeFile, hash string) 
 		pages = append(pages, read(path.Join(layouts, kind+".html")))
 	}
 	return common, pages, hex.EncodeToString(sum.Sum(nil))
+}
+
+// idAttr is an id attribute in a layout: its literal start, and whether a
+// template action follows.
+var idAttr = regexp.MustCompile(`\sid="([^"{]*)(\{\{)?`)
+
+// layoutIDs returns the ids the layout files write, and the literal starts
+// of those made with an action, sorted.
+func layoutIDs(files []themeFile) (ids, prefixes []string) {
+	seenID, seenPrefix := map[string]bool{}, map[string]bool{}
+	for _, f := range files {
+		for _, m := range idAttr.FindAllSubmatch(f.data, -1) {
+			v := string(m[1])
+			switch {
+			case m[2] == nil && !seenID[v]:
+				seenID[v] = true
+				ids = append(ids, v)
+			case m[2] != nil && v != "" && !seenPrefix[v]:
+				seenPrefix[v] = true
+				prefixes = append(prefixes, v)
+			}
+		}
+	}
+	ids = append(ids, reservedIDs...)
+	slices.Sort(ids)
+	slices.Sort(prefixes)
+	return slices.Compact(ids), prefixes
 }
 
 var templatePos = regexp.MustCompile(`template: ([^:]+):(\d+)(?::(\d+))?: (.*)`)
