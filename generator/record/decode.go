@@ -24,33 +24,34 @@ import (
 
 // Rule names, stable for the JSON output of `pledgesite check`.
 const (
-	RuleRequired     = "required"
-	RuleType         = "type"
-	RuleEnum         = "enum"
-	RuleIDFormat     = "id-format"
-	RuleIDFile       = "id-filename"
-	RuleTooLong      = "too-long"
-	RuleDate         = "date"
-	RuleCountry      = "country"
-	RuleCurrency     = "currency"
-	RuleAmount       = "amount"
-	RuleFinancial    = "financial"
-	RuleKindField    = "kind-field"
-	RuleURL          = "url"
-	RuleEmail        = "email"
-	RuleSDGTarget    = "sdg-target"
-	RuleRange        = "range"
-	RuleDuplicate    = "duplicate-value"
-	RuleMatches      = "matches"
-	RulePartners     = "partners"
-	RuleUpdate       = "update"
-	RuleDuplicateID  = "duplicate-id"
-	RuleUnknownRef   = "unknown-ref"
-	RuleUnknownMeas  = "unknown-measure"
-	RuleFile         = "file"
-	RuleMultiline    = "multiline"
-	RuleEmptyList    = "empty-list"
-	RuleControlChars = "control-character"
+	RuleRequired      = "required"
+	RuleType          = "type"
+	RuleEnum          = "enum"
+	RuleIDFormat      = "id-format"
+	RuleIDFile        = "id-filename"
+	RuleTooLong       = "too-long"
+	RuleSyntaxComment = "comment"
+	RuleDate          = "date"
+	RuleCountry       = "country"
+	RuleCurrency      = "currency"
+	RuleAmount        = "amount"
+	RuleFinancial     = "financial"
+	RuleKindField     = "kind-field"
+	RuleURL           = "url"
+	RuleEmail         = "email"
+	RuleSDGTarget     = "sdg-target"
+	RuleRange         = "range"
+	RuleDuplicate     = "duplicate-value"
+	RuleMatches       = "matches"
+	RulePartners      = "partners"
+	RuleUpdate        = "update"
+	RuleDuplicateID   = "duplicate-id"
+	RuleUnknownRef    = "unknown-ref"
+	RuleUnknownMeas   = "unknown-measure"
+	RuleFile          = "file"
+	RuleMultiline     = "multiline"
+	RuleEmptyList     = "empty-list"
+	RuleControlChars  = "control-character"
 )
 
 // Limits on text fields, in characters.
@@ -234,9 +235,23 @@ func (d *decoder) record(root *yaml.Node, wantID string) {
 		p.Contact = d.contact(n)
 	}
 
-	switch p.Kind {
+	// With no valid kind, the fields are still checked, as those of the
+	// kind they are most like, so that fixing the kind brings no new
+	// errors; which fields belong to which kind waits for the kind.
+	kind := p.Kind
+	if kind == "" {
+		kind = KindPledge
+		for _, name := range multistakeholderFields {
+			if _, ok := f[name]; ok {
+				kind = KindMultistakeholder
+			}
+		}
+	}
+	switch kind {
 	case KindPledge:
-		d.notFor(f, multistakeholderFields, KindPledge)
+		if p.Kind != "" {
+			d.notFor(f, multistakeholderFields, KindPledge)
+		}
 		if n := d.required(root, f, "status"); n != nil {
 			p.Status = d.enum(n, "status", vocab.Statuses)
 		}
@@ -244,13 +259,15 @@ func (d *decoder) record(root *yaml.Node, wantID string) {
 			p.Support = d.list(n, "support", func(n *yaml.Node, field string) string {
 				return d.enum(n, field, vocab.SupportTypes)
 			}, nil)
-			if len(p.Support) == 0 && n.Kind == yaml.SequenceNode {
+			if n.Kind == yaml.SequenceNode && len(n.Content) == 0 {
 				d.errorf(n, RuleEmptyList, "support must name at least one type of support%s", yamlsrc.Hint("", vocab.Values(vocab.SupportTypes)))
 			}
 		}
 		d.financial(f, root)
 	case KindMultistakeholder:
-		d.notFor(f, pledgeFields, KindMultistakeholder)
+		if p.Kind != "" {
+			d.notFor(f, pledgeFields, KindMultistakeholder)
+		}
 		if n := d.optional(f, "key_outcome"); n != nil {
 			p.KeyOutcome = d.markdown(n, "key_outcome")
 		}
@@ -311,9 +328,9 @@ func (d *decoder) financial(f map[string]yamlsrc.Field, root *yaml.Node) {
 	if a := d.required(n, ff, "amount"); a != nil {
 		v, err := strconv.ParseFloat(a.Value, 64)
 		if a.Kind != yaml.ScalarNode || (a.ShortTag() != "!!int" && a.ShortTag() != "!!float") || err != nil {
-			d.errorf(a, RuleAmount, "financial.amount must be a number such as 250000, found %s", yamlsrc.Describe(a))
+			d.errorf(a, RuleAmount, "financial.amount must be a number such as 250000, found %s%s", yamlsrc.Describe(a), unquote(a, err == nil))
 		} else if v <= 0 || v > 1e13 {
-			d.errorf(a, RuleAmount, "financial.amount must be greater than 0 and realistic, found %s", a.Value)
+			d.errorf(a, RuleAmount, "financial.amount must be greater than 0 and at most 10000000000000, found %s", a.Value)
 		} else {
 			fin.Amount = v
 		}
@@ -499,6 +516,13 @@ func (d *decoder) markdown(n *yaml.Node, field string) string {
 // line is text that must fit on one line, such as a title or a name.
 func (d *decoder) line(n *yaml.Node, field string, maxLen int) string {
 	s := d.text(n, field, maxLen)
+	// "title: Safe house #1" is "Safe house" and a comment to YAML. A
+	// comment people mean has a space after its "#".
+	if c := n.LineComment; n.Style == 0 && len(c) > 1 && c[0] == '#' && c[1] != ' ' && c[1] != '#' {
+		at := *n
+		at.Column += utf8.RuneCountInString(n.Value) + 1
+		d.errorf(&at, RuleSyntaxComment, "%s: the text from %q on was read as a comment, which starts at \" #\": put the whole value in double quotes", field, strings.Fields(c)[0])
+	}
 	if strings.ContainsAny(strings.TrimRight(s, "\n"), "\n") {
 		d.errorf(n, RuleMultiline, "%s must be a single line", field)
 	}
@@ -625,13 +649,26 @@ func (d *decoder) list(n *yaml.Node, field string, item func(*yaml.Node, string)
 	return out
 }
 
+// unquote is the hint for a number written in quotes, which YAML reads as
+// text: ok tells that the text is the number wanted.
+func unquote(n *yaml.Node, ok bool) string {
+	if ok && n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+		return ": remove the quotes"
+	}
+	return ""
+}
+
 // ids decodes a list of record or measure ids; whether they exist is
 // checked across the catalogue by CheckRefs.
 func (d *decoder) ids(n *yaml.Node, field string, at *[]Pos) []string {
 	return d.list(n, field, func(c *yaml.Node, f string) string {
 		s := d.scalar(c, f)
 		if c.Kind == yaml.ScalarNode && !IDPattern.MatchString(s) {
-			d.errorf(c, RuleIDFormat, "%s: %q is not a valid id", field, s)
+			hint := ""
+			if low := strings.ToLower(s); IDPattern.MatchString(low) {
+				hint = fmt.Sprintf(" (did you mean %q?)", low)
+			}
+			d.errorf(c, RuleIDFormat, "%s: %q is not a valid id: ids are lowercase letters, digits and single hyphens%s", field, s, hint)
 			return ""
 		}
 		return s
@@ -646,7 +683,7 @@ func (d *decoder) numbers(n *yaml.Node, field string, maxN int) []int {
 		}
 		v, err := strconv.Atoi(s)
 		if err != nil || c.ShortTag() != "!!int" || v < 1 || v > maxN {
-			d.errorf(c, RuleRange, "%s: %q is not a whole number from 1 to %d", field, s, maxN)
+			d.errorf(c, RuleRange, "%s: %q is not a whole number from 1 to %d%s", field, s, maxN, unquote(c, err == nil && v >= 1 && v <= maxN))
 			return ""
 		}
 		return strconv.Itoa(v)

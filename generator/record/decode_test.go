@@ -413,6 +413,10 @@ func TestDecodeRules(t *testing.T) {
 			[]want{{"6:9 type", `entity must be a mapping of fields, found "Test NGO"`}}},
 
 		// enum
+		{"misspelt support is not also empty", RuleEnum, pledgeYAML(set(13, "support: [Technical, techincal]"), set(14, "# no financial"), set(15, "#"), set(16, "#")),
+			[]want{{"13:11 enum", `support[0]: "Technical" is not a valid value`}, {"13:22 enum", `support[1]: "techincal" is not a valid value (did you mean "technical"?)`}}},
+		{"no kind: pledge fields still checked", RuleEnum, pledgeYAML(del(3), set(12, "status: bogus")),
+			[]want{{"2:1 required", `missing required field "kind"`}, {"11:9 enum", `status: "bogus" is not a valid value`}}},
 		{"enum typo", RuleEnum, pledgeYAML(set(12, "status: in-progres")),
 			[]want{{"12:9 enum", `status: "in-progres" is not a valid value (did you mean "in-progress"?)`}}},
 		{"enum far off lists the values", RuleEnum, pledgeYAML(set(8, "  type: charity")),
@@ -421,6 +425,8 @@ func TestDecodeRules(t *testing.T) {
 		// id-format, id-filename
 		{"id with capitals and underscore", RuleIDFormat, pledgeYAML(set(2, "id: NGO_Test")),
 			[]want{{"2:5 id-format", `id "NGO_Test" is not a valid id`}}},
+		{"measure in capitals", RuleIDFormat, pledgeYAML(add("measures: [a1, B2]")),
+			[]want{{"36:16 id-format", `measures: "B2" is not a valid id: ids are lowercase letters, digits and single hyphens (did you mean "b2"?)`}}},
 		{"id not the file name", RuleIDFile, pledgeYAML(set(2, "id: ngo-other-pledge")),
 			[]want{{"2:5 id-filename", `id "ngo-other-pledge" does not match the file name "ngo-test-pledge.yaml"`}}},
 
@@ -455,9 +461,11 @@ func TestDecodeRules(t *testing.T) {
 
 		// amount
 		{"negative amount", RuleAmount, pledgeYAML(set(15, "  amount: -5")),
-			[]want{{"15:11 amount", "financial.amount must be greater than 0 and realistic, found -5"}}},
+			[]want{{"15:11 amount", "financial.amount must be greater than 0 and at most 10000000000000, found -5"}}},
 		{"amount in words", RuleAmount, pledgeYAML(set(15, "  amount: lots")),
 			[]want{{"15:11 amount", `financial.amount must be a number such as 250000, found "lots"`}}},
+		{"amount in quotes", RuleAmount, pledgeYAML(set(15, `  amount: "250000"`)),
+			[]want{{"15:11 amount", `financial.amount must be a number such as 250000, found "250000": remove the quotes`}}},
 
 		// financial
 		{"financial support without financial field", RuleFinancial, pledgeYAML(del(14), del(15), del(16)),
@@ -500,6 +508,8 @@ func TestDecodeRules(t *testing.T) {
 			[]want{{"20:15 sdg-target", `sdg_targets[0]: "18.1" names goal 18, but the SDGs are numbered 1 to 17`}}},
 
 		// range
+		{"objective in quotes", RuleRange, pledgeYAML(set(19, `gcr_objectives: ["1"]`)),
+			[]want{{"19:18 range", `gcr_objectives: "1" is not a whole number from 1 to 4: remove the quotes`}}},
 		{"objective out of range", RuleRange, pledgeYAML(set(19, "gcr_objectives: [1, 5]")),
 			[]want{{"19:21 range", `gcr_objectives: "5" is not a whole number from 1 to 4`}}},
 
@@ -528,6 +538,8 @@ func TestDecodeRules(t *testing.T) {
 			[]want{{"13:10 empty-list", "support must name at least one type of support (valid values: financial, technical,"}}},
 
 		// multiline, control-character
+		{"number sign in a title", RuleSyntaxComment, pledgeYAML(set(4, "title: Safe house #1 in Kampala")),
+			[]want{{"4:19 comment", `title: the text from "#1" on was read as a comment`}}},
 		{"title on two lines", RuleMultiline, pledgeYAML(set(4, `title: "A test\npledge"`)),
 			[]want{{"4:8 multiline", "title must be a single line"}}},
 		{"escaped bell in summary", RuleControlChars, pledgeYAML(set(5, `summary: "A summary\a with a bell"`)),
@@ -637,7 +649,7 @@ func TestDecodeRules(t *testing.T) {
 		RuleRequired, RuleType, RuleEnum, RuleIDFormat, RuleIDFile, RuleTooLong, RuleDate,
 		RuleCountry, RuleCurrency, RuleAmount, RuleFinancial, RuleKindField, RuleURL, RuleEmail,
 		RuleSDGTarget, RuleRange, RuleDuplicate, RuleMatches, RulePartners, RuleUpdate,
-		RuleMultiline, RuleEmptyList, RuleControlChars,
+		RuleMultiline, RuleEmptyList, RuleControlChars, RuleSyntaxComment,
 		yamlsrc.RuleUnknownField, yamlsrc.RuleDuplicateField,
 		yamlsrc.RuleSyntax, yamlsrc.RuleShape, yamlsrc.RuleEncoding, yamlsrc.RuleSize,
 	} {
@@ -826,5 +838,15 @@ func TestDescriptionTableTooLarge(t *testing.T) {
 	checkDiags(t, "", errs, []want{{testPath + ":39:1 too-long", "description: a table of 300 columns and 21 rows has 6300 cells, more than the limit of 5000"}})
 	if _, errs := Decode(testPath, pledgeYAML(add("description: |\n  | a | b |\n  |---|---|\n  | 1 | 2 |"))); len(errs) > 0 {
 		t.Errorf("a small table: %v", errs)
+	}
+}
+
+// TestCommentAfterValue checks that a comment written as one, "# ..." with
+// a space, after a one-line value is let be.
+func TestCommentAfterValue(t *testing.T) {
+	for _, line := range []string{"title: Safe house # reviewed", "title: Safe house ## reviewed", `title: "Safe house #1"`} {
+		if _, errs := Decode(testPath, pledgeYAML(set(4, line))); len(errs) > 0 {
+			t.Errorf("%s: %v", line, errs)
+		}
 	}
 }

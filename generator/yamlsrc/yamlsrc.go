@@ -229,8 +229,64 @@ func syntaxError(path string, data []byte, err error) diag.Diagnostic {
 		line = n // past the end: the last line
 	}
 	line = max(line, 1)
+	if col, why, ok := plainValueProblem(lineAt(data, line), msg); ok {
+		return diag.Diagnostic{Path: path, Line: line, Col: col, Rule: RuleSyntax, Message: "YAML syntax: " + why}
+	}
+	hint := syntaxHint(msg)
+	if strings.Contains(msg, "cannot start any token") && !bytes.Contains(lineAt(data, line), []byte("\t")) {
+		hint = ""
+	}
 	return diag.Diagnostic{Path: path, Line: line, Col: firstNonBlank(data, line), Rule: RuleSyntax,
-		Message: "YAML syntax: " + msg + syntaxHint(msg)}
+		Message: "YAML syntax: " + msg + hint}
+}
+
+// plainValueProblem explains the usual ways a value written without quotes
+// breaks a line of YAML, which yaml.v3 reports in its own terms: a value
+// that starts with @ or ` (reserved), one that holds ": ", and text after
+// a closing quote. It returns the column of the trouble and what to do.
+func plainValueProblem(text []byte, msg string) (col int, why string, ok bool) {
+	m := keyValue.FindSubmatchIndex(text)
+	if m == nil {
+		return 0, "", false
+	}
+	start := m[2] // of the value
+	value := text[start:]
+	column := func(off int) int { return utf8.RuneCount(text[:off]) + 1 }
+	switch {
+	case strings.Contains(msg, "cannot start any token") && (value[0] == '@' || value[0] == '`'):
+		return column(start), fmt.Sprintf("a value cannot start with %q unless it is in quotes: put the whole value in double quotes", value[0]), true
+	case strings.Contains(msg, "mapping values are not allowed"):
+		if i := bytes.Index(value, []byte(": ")); i >= 0 && value[0] != '"' && value[0] != '\'' {
+			return column(start + i), `a value holding ": " must be in quotes: put the whole value in double quotes`, true
+		}
+	case strings.Contains(msg, "did not find expected key") && (value[0] == '"' || value[0] == '\''):
+		if end := closingQuote(value, 0); end > 0 {
+			if rest := bytes.TrimSpace(value[end+1:]); len(rest) > 0 && rest[0] != '#' {
+				return column(start + end + 1), "text follows the closing quote: put the whole value in quotes, or none of it", true
+			}
+		}
+	}
+	return 0, "", false
+}
+
+// keyValue is a line "key: value" or "- key: value" with a value.
+var keyValue = regexp.MustCompile(`^\s*(?:- +)?[A-Za-z0-9_-]+: +(\S)`)
+
+// lineAt returns line n (from 1) of data, without its line end.
+func lineAt(data []byte, n int) []byte {
+	for i := 1; len(data) > 0; i++ {
+		end := bytes.IndexByte(data, '\n')
+		cur := data
+		if end >= 0 {
+			cur, data = data[:end], data[end+1:]
+		} else {
+			data = nil
+		}
+		if i == n {
+			return bytes.TrimSuffix(cur, []byte("\r"))
+		}
+	}
+	return nil
 }
 
 // problemLine finds the line where a parser error starts: the first line,
