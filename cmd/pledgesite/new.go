@@ -8,12 +8,14 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
 
 	"pledgesite/generator"
+	"pledgesite/generator/diag"
 	"pledgesite/generator/record"
 	"pledgesite/generator/scaffold"
 	"pledgesite/generator/yamlsrc"
@@ -119,7 +121,11 @@ func cmdNew(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 
 	text := scaffold.Pledge(id, opts)
 	rel := record.Dir + "/" + id + ".yaml"
-	if _, errs := record.Decode(rel, text); len(errs) > 0 {
+	// A draft holds placeholders for the contributor to replace, which
+	// check reports; anything else would be a fault of the template.
+	_, errs := record.Decode(rel, text)
+	errs = slices.DeleteFunc(errs, func(d diag.Diagnostic) bool { return d.Rule == record.RulePlaceholder })
+	if len(errs) > 0 {
 		return fmt.Errorf("the template does not make a valid record (a bug in pledgesite):\n%v", errs)
 	}
 	if err := ctx.Err(); err != nil {

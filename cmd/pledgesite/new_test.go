@@ -230,8 +230,9 @@ func TestNewNoSource(t *testing.T) {
 }
 
 // TestNewCreatesValidRecords creates a pledge and a contribution and checks
-// that each file decodes cleanly and the whole source root still passes
-// "pledgesite check".
+// that each file decodes with no problem but its placeholders, which
+// "pledgesite check" reports, and that the whole source root passes once
+// they are replaced.
 func TestNewCreatesValidRecords(t *testing.T) {
 	saved := newToday
 	newToday = func() string { return "2026-03-02" }
@@ -264,8 +265,10 @@ func TestNewCreatesValidRecords(t *testing.T) {
 				t.Fatal(err)
 			}
 			p, errs := record.Decode(record.Dir+"/"+tc.id+".yaml", data)
-			if len(errs) > 0 {
-				t.Fatalf("the new file has problems:\n%v\n%s", errs, data)
+			for _, e := range errs {
+				if e.Rule != record.RulePlaceholder {
+					t.Fatalf("the new file has problems besides its placeholders:\n%v\n%s", errs, data)
+				}
 			}
 			if p.ID != tc.id || p.Date != "2026-03-02" || !slices.Equal(p.ContributesTo, tc.to) {
 				t.Errorf("id %q date %q contributes_to %v", p.ID, p.Date, p.ContributesTo)
@@ -274,9 +277,22 @@ func TestNewCreatesValidRecords(t *testing.T) {
 				t.Error("the measures of the guidance are not listed")
 			}
 
+			// check reports the placeholders until they are replaced.
 			var out, errb bytes.Buffer
+			if code := run(context.Background(), []string{"check", "--source", dir}, &out, &errb); code != 1 || !strings.Contains(errb.String(), "still holds the template's placeholder") {
+				t.Fatalf("check of the draft exited %d, want 1 with its placeholders:\n%s%s", code, out.String(), errb.String())
+			}
+			filled := bytes.ReplaceAll(data, []byte(record.Placeholder), []byte("Our"))
+			if err := os.WriteFile(path, filled, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			out.Reset()
+			errb.Reset()
 			if code := run(context.Background(), []string{"check", "--source", dir}, &out, &errb); code != 0 {
-				t.Fatalf("check exited %d:\n%s%s", code, out.String(), errb.String())
+				t.Fatalf("check of the finished record exited %d:\n%s%s", code, out.String(), errb.String())
+			}
+			if err := os.WriteFile(path, data, 0o644); err != nil {
+				t.Fatal(err)
 			}
 
 			// A second run refuses and leaves the file alone.

@@ -31,6 +31,7 @@ const (
 	RuleIDFile        = "id-filename"
 	RuleTooLong       = "too-long"
 	RuleSyntaxComment = "comment"
+	RulePlaceholder   = "placeholder"
 	RuleDate          = "date"
 	RuleCountry       = "country"
 	RuleCurrency      = "currency"
@@ -471,11 +472,19 @@ func (d *decoder) text(n *yaml.Node, field string, maxLen int) string {
 			return s
 		}
 	}
+	if strings.Contains(s, Placeholder) {
+		d.errorf(n, RulePlaceholder, "%s still holds the template's placeholder (%q...): write your own text", field, Placeholder)
+	}
 	if r, ok := hiddenControl(s); ok {
 		d.errorf(n, RuleControlChars, "%s contains the invisible control character %U: delete it (it can make the text read differently from how it shows)", field, r)
 	}
 	return s
 }
+
+// Placeholder starts the text that pledgesite new writes for a
+// contributor to replace. A record that still holds it fails check, so
+// that "run check until it reports no problems" finishes the record.
+const Placeholder = "Replace with"
 
 // hiddenControl finds a character outside ASCII that no record text needs
 // and that can hide what text says: a C1 control, a line or paragraph
@@ -774,6 +783,8 @@ func (d *decoder) links(n *yaml.Node) []Link {
 			s := d.line(v, field+".url", 2000)
 			if u, problem := publicURL(s); problem != "" {
 				d.errorf(v, RuleURL, "%s.url %q %s", field, s, problem)
+			} else if strings.Contains(u.Path, "replace-with") {
+				d.errorf(v, RulePlaceholder, "%s.url still holds the template's example address: give the address of your page", field)
 			} else {
 				l.URL = u.String()
 			}

@@ -3,9 +3,10 @@
 // optional field as a commented-out example, each explained by a comment
 // that lists its allowed values.
 //
-// The file it writes is a valid record as it stands, so a draft passes
-// `pledgesite check`; the placeholder text ("Replace with ...") is there to
-// be edited, and reviewers look for it.
+// The file it writes is a valid record but for its placeholder text
+// ("Replace with ..."), which `pledgesite check` reports until every piece
+// is replaced: a contributor runs check until it reports no problems, and
+// that must mean the record is finished.
 package scaffold
 
 import (

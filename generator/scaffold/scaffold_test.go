@@ -27,12 +27,25 @@ func testOptions(contribution bool) Options {
 }
 
 // decode decodes text as the file pledges/<id>.yaml and fails on any
-// problem.
+// problem but the placeholders a draft holds for the contributor to
+// replace, which it requires: a draft must not pass check.
 func decode(t *testing.T, id string, text []byte) *record.Pledge {
 	t.Helper()
 	p, errs := record.Decode(record.Dir+"/"+id+".yaml", text)
-	if len(errs) > 0 {
-		t.Fatalf("%d problems:\n%v\n--- file:\n%s", len(errs), errs, numbered(text))
+	placeholders := 0
+	for _, e := range errs {
+		if e.Rule != record.RulePlaceholder {
+			t.Fatalf("%d problems:\n%v\n--- file:\n%s", len(errs), errs, numbered(text))
+		}
+		placeholders++
+	}
+	if placeholders == 0 {
+		t.Fatalf("a draft passes check with its placeholders:\n%s", numbered(text))
+	}
+	// With them replaced, it is a valid record.
+	filled := strings.ReplaceAll(strings.ReplaceAll(string(text), record.Placeholder, "Our"), "replace-with-", "")
+	if _, errs := record.Decode(record.Dir+"/"+id+".yaml", []byte(filled)); len(errs) > 0 {
+		t.Fatalf("with its placeholders replaced, %d problems:\n%v\n--- file:\n%s", len(errs), errs, numbered([]byte(filled)))
 	}
 	return p
 }
