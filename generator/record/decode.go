@@ -70,7 +70,7 @@ const (
 // its URL segment, so it can never hold a path separator or a dot.
 var IDPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
-var sdgPattern = regexp.MustCompile(`^([1-9][0-9]?)\.([1-9][0-9]?|[a-c])$`)
+var sdgPattern = regexp.MustCompile(`^([1-9][0-9]?)\.([1-9][0-9]?|[a-z])$`)
 
 var commonFields = []string{
 	"id", "kind", "title", "summary", "description",
@@ -604,8 +604,19 @@ func (d *decoder) sdgTarget(n *yaml.Node, field string) string {
 		d.errorf(n, RuleSDGTarget, "%s: %q is not an SDG target: write it as a quoted goal and target such as \"16.2\"", field, s)
 		return ""
 	}
-	if g, _ := strconv.Atoi(m[1]); g < 1 || g > len(vocab.SDGGoals) {
+	g, _ := strconv.Atoi(m[1])
+	if g < 1 || g > len(vocab.SDGGoals) {
 		d.errorf(n, RuleSDGTarget, "%s: %q names goal %d, but the SDGs are numbered 1 to %d", field, s, g, len(vocab.SDGGoals))
+		return ""
+	}
+	numbered, lettered := vocab.SDGTargets[g-1][0], vocab.SDGTargets[g-1][1]
+	t, err := strconv.Atoi(m[2])
+	if err == nil && t > numbered || err != nil && int(m[2][0]-'a') >= lettered {
+		targets := fmt.Sprintf("%d.1 to %d.%d", g, g, numbered)
+		if lettered > 0 {
+			targets += fmt.Sprintf(" and %d.a to %d.%c", g, g, 'a'+lettered-1)
+		}
+		d.errorf(n, RuleSDGTarget, "%s: goal %d has no target %q: its targets are %s", field, g, s, targets)
 		return ""
 	}
 	return s

@@ -11,6 +11,8 @@ import (
 	"time"
 	"unsafe"
 
+	"gopkg.in/yaml.v3"
+
 	"pledgesite/generator/diag"
 	"pledgesite/generator/vocab"
 	"pledgesite/generator/yamlsrc"
@@ -506,6 +508,12 @@ func TestDecodeRules(t *testing.T) {
 			[]want{{"20:15 sdg-target", `sdg_targets[0]: "16" is not an SDG target`}}},
 		{"SDG goal out of range", RuleSDGTarget, pledgeYAML(set(20, `sdg_targets: ["18.1"]`)),
 			[]want{{"20:15 sdg-target", `sdg_targets[0]: "18.1" names goal 18, but the SDGs are numbered 1 to 17`}}},
+		{"SDG target that goal 16 lacks", RuleSDGTarget, pledgeYAML(set(20, `sdg_targets: ["16.20"]`)),
+			[]want{{"20:15 sdg-target", `sdg_targets[0]: goal 16 has no target "16.20": its targets are 16.1 to 16.10 and 16.a to 16.b`}}},
+		{"SDG letter target that goal 5 lacks", RuleSDGTarget, pledgeYAML(set(20, `sdg_targets: ["5.2", "5.d"]`)),
+			[]want{{"20:22 sdg-target", `goal 5 has no target "5.d"`}}},
+		{"SDG goal 17 has no letter targets", RuleSDGTarget, pledgeYAML(set(20, `sdg_targets: ["17.19", "17.a"]`)),
+			[]want{{"20:24 sdg-target", `goal 17 has no target "17.a": its targets are 17.1 to 17.19`}}},
 
 		// range
 		{"objective in quotes", RuleRange, pledgeYAML(set(19, `gcr_objectives: ["1"]`)),
@@ -848,5 +856,30 @@ func TestCommentAfterValue(t *testing.T) {
 		if _, errs := Decode(testPath, pledgeYAML(set(4, line))); len(errs) > 0 {
 			t.Errorf("%s: %v", line, errs)
 		}
+	}
+}
+
+// TestSDGTargetsAre169 checks the table of targets against the count the
+// 2030 Agenda gives, and that every target in it is accepted.
+func TestSDGTargetsAre169(t *testing.T) {
+	total := 0
+	d := &decoder{path: testPath, p: &Pledge{}}
+	for g, c := range vocab.SDGTargets {
+		total += c[0] + c[1]
+		var all []string
+		for i := 1; i <= c[0]; i++ {
+			all = append(all, fmt.Sprintf("%d.%d", g+1, i))
+		}
+		for i := 0; i < c[1]; i++ {
+			all = append(all, fmt.Sprintf("%d.%c", g+1, 'a'+i))
+		}
+		for _, s := range all {
+			if got := d.sdgTarget(&yaml.Node{Kind: yaml.ScalarNode, Value: s}, "t"); got != s {
+				t.Errorf("target %s refused: %v", s, d.errs)
+			}
+		}
+	}
+	if total != 169 {
+		t.Errorf("%d targets, want 169", total)
 	}
 }

@@ -12,6 +12,7 @@ package schema
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 
 	"pledgesite/generator/record"
 	"pledgesite/generator/vocab"
@@ -80,7 +81,7 @@ func Generate(measures []string) ([]byte, error) {
 		"countries":            list(obj{"enum": vocab.CountryCodes()}, "ISO 3166-1 alpha-3 codes of the countries where the pledge is carried out."),
 		"target_groups":        list(obj{"enum": vocab.Values(vocab.TargetGroups)}, "The people the pledge is for."),
 		"gcr_objectives":       numbers(len(vocab.GCRObjectives), "Objectives of the Global Compact on Refugees, 1 to 4."),
-		"sdg_targets":          list(obj{"type": "string", "pattern": `^([1-9]|1[0-7])\.([1-9][0-9]?|[a-c])$`}, `SDG targets as quoted strings, such as "16.2".`),
+		"sdg_targets":          list(obj{"type": "string", "enum": sdgTargets()}, `SDG targets as quoted strings, such as "16.2".`),
 		"gcm_objectives":       numbers(len(vocab.GCMObjectives), "Objectives of the Global Compact for Migration, 1 to 23."),
 		"hlom_recommendations": numbers(len(vocab.HLOMRecommendations), "Key recommendations of the HLOM 2021, 1 to 11."),
 		"updates": obj{"type": "array", "maxItems": record.MaxListLen, "description": "Progress reports, oldest first.", "items": obj{
@@ -166,4 +167,19 @@ func anyRequired(fields ...string) obj {
 		any = append(any, obj{"required": []string{f}})
 	}
 	return obj{"anyOf": any}
+}
+
+// sdgTargets lists the 169 SDG targets, goal by goal: an editor offers
+// them, and the form refuses one that does not exist.
+func sdgTargets() []string {
+	var out []string
+	for g, c := range vocab.SDGTargets {
+		for i := 1; i <= c[0]; i++ {
+			out = append(out, fmt.Sprintf("%d.%d", g+1, i))
+		}
+		for i := range c[1] {
+			out = append(out, fmt.Sprintf("%d.%c", g+1, 'a'+i))
+		}
+	}
+	return out
 }

@@ -140,6 +140,14 @@ var GCMObjectives = numbered(
 	"Strengthen international cooperation and global partnerships",
 )
 
+// SDGTargets gives, for each goal (goal 1 first), how many numbered
+// targets it has (1.1 to 1.5) and how many lettered ones, the means of
+// implementation (1.a, 1.b), as the 2030 Agenda lists them: 169 in all.
+var SDGTargets = [17][2]int{
+	{5, 2}, {5, 3}, {9, 4}, {7, 3}, {6, 3}, {6, 2}, {3, 2}, {10, 2}, {5, 3},
+	{7, 3}, {7, 3}, {8, 3}, {3, 2}, {7, 3}, {9, 3}, {10, 2}, {19, 0},
+}
+
 // SDGGoals are the short names of the 17 Sustainable Development Goals.
 var SDGGoals = numbered(
 	"No poverty", "Zero hunger", "Good health and well-being", "Quality education",

@@ -466,7 +466,7 @@
     '/sdg_targets': { name: 'the SDG targets' },
     '/sdg_targets/*': {
       name: 'the SDG targets',
-      pattern: function (e) { return '“' + e.value + '” is not an SDG target: write the goal and the target, such as 16.2'; },
+      enum: function (e) { return '“' + e.value + '” is not an SDG target: write the goal and one of its targets, such as 16.2'; },
       type: 'Write SDG targets as goal and target, such as 16.2'
     },
     '/gcm_objectives': { name: 'the objectives of the Global Compact for Migration' },
