@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
@@ -281,6 +282,20 @@ func (d *decoder) record(root *yaml.Node, wantID string) {
 	}
 	d.pledgeType(f)
 	d.updateOrder(f)
+	d.latestStatus(f)
+}
+
+// latestStatus checks that a pledge's status is its latest update's: the
+// page shows both, and a reader cannot tell which is right.
+func (d *decoder) latestStatus(f map[string]yamlsrc.Field) {
+	p := d.p
+	if p.Status == "" || len(p.Updates) == 0 {
+		return
+	}
+	last := p.Updates[len(p.Updates)-1]
+	if fl, ok := f["status"]; ok && last.Status != "" && last.Status != p.Status {
+		d.errorf(fl.Value, RuleUpdate, "status: %s, but the latest update (%s) says %s: make them agree", p.Status, last.Date, last.Status)
+	}
 }
 
 // notFor reports fields that belong to the other kind of record.
@@ -341,7 +356,7 @@ func (d *decoder) financial(f map[string]yamlsrc.Field, root *yaml.Node) {
 		if t, ok := vocab.Lookup(vocab.Currencies(), code); ok {
 			fin.Currency = t.Value // shared, as in enum
 		} else if code != "" {
-			d.errorf(c, RuleCurrency, "financial.currency %q is not an ISO 4217 currency code%s", code, yamlsrc.Hint(code, vocab.Values(vocab.Currencies())))
+			d.errorf(c, RuleCurrency, "financial.currency: %q is not an ISO 4217 currency code%s", code, yamlsrc.Hint(code, vocab.Values(vocab.Currencies())))
 		}
 	}
 	p.Financial = fin
@@ -391,7 +406,7 @@ func (d *decoder) updateOrder(f map[string]yamlsrc.Field) {
 		k++
 		if u.Date != "" && u.Date < d.p.Date {
 			if dn := childValue(c, "date"); dn != nil {
-				d.errorf(dn, RuleUpdate, "updates[%d].date %s is before the pledge date %s", i, u.Date, d.p.Date)
+				d.errorf(dn, RuleUpdate, "updates[%d].date: %s is before the pledge date %s", i, u.Date, d.p.Date)
 			}
 		}
 	}
@@ -760,7 +775,7 @@ func (d *decoder) updates(n *yaml.Node) []Update {
 		if v := d.required(c, f, "date"); v != nil {
 			u.Date = d.date(v, field+".date")
 			if u.Date != "" && u.Date < prev {
-				d.errorf(v, RuleUpdate, "%s.date %s is earlier than the update before it (%s): list updates oldest first", field, u.Date, prev)
+				d.errorf(v, RuleUpdate, "%s.date: %s is earlier than the update before it (%s): list updates oldest first", field, u.Date, prev)
 			}
 			prev = max(prev, u.Date)
 		}
@@ -793,7 +808,7 @@ func (d *decoder) links(n *yaml.Node) []Link {
 		if v := d.required(c, f, "url"); v != nil {
 			s := d.line(v, field+".url", 2000)
 			if u, problem := publicURL(s); problem != "" {
-				d.errorf(v, RuleURL, "%s.url %q %s", field, s, problem)
+				d.errorf(v, RuleURL, "%s.url: %q %s", field, s, problem)
 			} else if strings.Contains(u.Path, "replace-with") {
 				d.errorf(v, RulePlaceholder, "%s.url still holds the template's example address: give the address of your page", field)
 			} else {
@@ -825,6 +840,27 @@ func publicURL(s string) (*url.URL, string) {
 	return u, ""
 }
 
+// publicDomain reports whether host is a domain name such as example.org:
+// labels of letters, digits and inner hyphens, at least two of them. An
+// address at a bare host or an IP address reaches no one outside.
+func publicDomain(host string) bool {
+	labels := strings.Split(host, ".")
+	if len(labels) < 2 || len(host) > 253 {
+		return false
+	}
+	for _, l := range labels {
+		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+			return false
+		}
+		for _, r := range l {
+			if !(r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r > 0x7f && unicode.IsLetter(r)) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 func (d *decoder) contact(n *yaml.Node) *Contact {
 	if !d.isMapping(n, "contact") {
 		return nil
@@ -836,8 +872,8 @@ func (d *decoder) contact(n *yaml.Node) *Contact {
 	}
 	if v := d.required(n, f, "email"); v != nil {
 		s := d.line(v, "contact.email", 254)
-		if a, err := mail.ParseAddress(s); err != nil || a.Address != s || a.Name != "" {
-			d.errorf(v, RuleEmail, "contact.email %q is not an email address such as name@example.org", s)
+		if a, err := mail.ParseAddress(s); err != nil || a.Address != s || a.Name != "" || !publicDomain(s[strings.LastIndexByte(s, '@')+1:]) {
+			d.errorf(v, RuleEmail, "contact.email: %q is not an email address such as name@example.org", s)
 		} else {
 			c.Email = s
 		}

@@ -459,7 +459,7 @@ func TestDecodeRules(t *testing.T) {
 
 		// currency
 		{"lowercase currency", RuleCurrency, pledgeYAML(set(16, "  currency: usd")),
-			[]want{{"16:13 currency", `financial.currency "usd" is not an ISO 4217 currency code (did you mean "USD"?)`}}},
+			[]want{{"16:13 currency", `financial.currency: "usd" is not an ISO 4217 currency code (did you mean "USD"?)`}}},
 
 		// amount
 		{"negative amount", RuleAmount, pledgeYAML(set(15, "  amount: -5")),
@@ -487,9 +487,9 @@ func TestDecodeRules(t *testing.T) {
 
 		// url, email
 		{"url without scheme", RuleURL, pledgeYAML(set(32, "    url: example.org/pledge")),
-			[]want{{"32:10 url", `links[0].url "example.org/pledge" must be a full web address starting with https://`}}},
+			[]want{{"32:10 url", `links[0].url: "example.org/pledge" must be a full web address starting with https://`}}},
 		{"url over http", RuleURL, pledgeYAML(set(32, "    url: http://example.org/pledge")),
-			[]want{{"32:10 url", `links[0].url "http://example.org/pledge" must start with https://`}}},
+			[]want{{"32:10 url", `links[0].url: "http://example.org/pledge" must start with https://`}}},
 		{"url with a password", RuleURL, pledgeYAML(set(32, "    url: https://user:secret@example.org/pledge")),
 			[]want{{"32:10 url", `must not hold a user name or password`}}},
 		{"url of a private host", RuleURL, pledgeYAML(set(32, "    url: https://localhost/admin")),
@@ -500,8 +500,14 @@ func TestDecodeRules(t *testing.T) {
 			[]want{{"32:10 url", `must be a public web address with a domain name`}}},
 		{"url with javascript", RuleURL, pledgeYAML(set(32, "    url: javascript:alert(1)")),
 			[]want{{"32:10 url", `must be a full web address starting with https://`}}},
+		{"email at a bare host", RuleEmail, pledgeYAML(set(35, "  email: pledges@riverside")),
+			[]want{{"35:10 email", `contact.email: "pledges@riverside" is not an email address`}}},
+		{"email at an IP address", RuleEmail, pledgeYAML(set(35, "  email: a@[127.0.0.1]")),
+			[]want{{"35:10 email", `is not an email address`}}},
+		{"email at a domain with edge hyphens", RuleEmail, pledgeYAML(set(35, "  email: a@-example-.org")),
+			[]want{{"35:10 email", `is not an email address`}}},
 		{"email without @", RuleEmail, pledgeYAML(set(35, "  email: desk at example.org")),
-			[]want{{"35:10 email", `contact.email "desk at example.org" is not an email address`}}},
+			[]want{{"35:10 email", `contact.email: "desk at example.org" is not an email address`}}},
 
 		// sdg-target
 		{"SDG target without target", RuleSDGTarget, pledgeYAML(set(20, `sdg_targets: ["16"]`)),
@@ -534,12 +540,14 @@ func TestDecodeRules(t *testing.T) {
 			[]want{{"18:1 partners", "pledge_type: joint needs at least one entry in partners"}}},
 
 		// update
+		{"status not the latest update's", RuleUpdate, pledgeYAML(set(12, "status: planning")),
+			[]want{{"12:9 update", "status: planning, but the latest update (2024-06-01) says in-progress: make them agree"}}},
 		{"updates out of order", RuleUpdate, pledgeYAML(set(24, "  - date: 2024-06-01"), set(27, "  - date: 2024-01-10")),
-			[]want{{"27:11 update", "updates[1].date 2024-01-10 is earlier than the update before it (2024-06-01)"}}},
+			[]want{{"27:11 update", "updates[1].date: 2024-01-10 is earlier than the update before it (2024-06-01)"}}},
 		{"update before the pledge", RuleUpdate, pledgeYAML(set(24, "  - date: 2023-01-10")),
-			[]want{{"24:11 update", "updates[0].date 2023-01-10 is before the pledge date 2023-12-14"}}},
+			[]want{{"24:11 update", "updates[0].date: 2023-01-10 is before the pledge date 2023-12-14"}}},
 		{"update before the pledge, after an item that is not a mapping", RuleUpdate, pledgeYAML(set(24, "  - just a string\n  - date: 2023-01-10")),
-			[]want{{"24:5 type", "updates[0] must be a mapping"}, {"25:11 update", "updates[1].date 2023-01-10 is before the pledge date 2023-12-14"}}},
+			[]want{{"24:5 type", "updates[0] must be a mapping"}, {"25:11 update", "updates[1].date: 2023-01-10 is before the pledge date 2023-12-14"}}},
 
 		// empty-list
 		{"empty support", RuleEmptyList, pledgeYAML(set(13, "support: []")),

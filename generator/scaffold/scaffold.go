@@ -313,9 +313,10 @@ support: [technical]
 
 # Optional. Progress reports, oldest first, none before the date above. Each
 # has a date, a status ({{join .Statuses}}) and a short text.
+# The latest report's status is the pledge's: change status above with it.
 # updates:
 #   - date: {{.Date}}
-#     status: in-progress
+#     status: planning
 #     text: Replace with what has been done so far.
 
 # Optional. Web pages with more about the pledge: full addresses, https://.
