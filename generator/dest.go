@@ -16,8 +16,11 @@ import (
 // overwrite or remove the sources.
 var ErrDest = errors.New("a build there would write over the sources")
 
-// inputs are the entries of the source root a build reads, and .git.
-var inputs = []string{"content", "pledges", "themes", "site.yaml", ".git"}
+// sources are the entries of the source root a build reads.
+var sources = []string{"content", "pledges", "themes", "site.yaml"}
+
+// inputs are what an output folder must stay out of: the sources and .git.
+var inputs = append(slices.Clip(sources), ".git")
 
 // CheckDest refuses an output folder that a build would write over the
 // sources with, or empty of them: the source root itself, a folder that

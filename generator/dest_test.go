@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -126,5 +127,20 @@ func TestBuildRefusesSourcesAsDest(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(filepath.Dir(src)); len(entries) != 1 {
 		t.Errorf("%d entries beside the source root, want none", len(entries)-1)
+	}
+}
+
+// TestLinkedInputsAreRefused checks that a source folder replaced by a
+// link elsewhere is refused before anything is read through it.
+func TestLinkedInputsAreRefused(t *testing.T) {
+	src := fixture(t, "basic")
+	outside := filepath.Join(t.TempDir(), "secrets")
+	must(t, os.MkdirAll(outside, 0o755))
+	must(t, os.WriteFile(filepath.Join(outside, "key.yaml"), []byte("private: key\n"), 0o644))
+	must(t, os.RemoveAll(filepath.Join(src, "pledges")))
+	must(t, os.Symlink(outside, filepath.Join(src, "pledges")))
+	_, errs := Load(os.DirFS(src), "")
+	if len(errs) != 1 || errs[0].Path != "pledges" || !strings.Contains(errs[0].Message, "symbolic link") {
+		t.Errorf("Load: %v, want one refusal of pledges", errs)
 	}
 }

@@ -74,6 +74,9 @@ func Load(fsys fs.FS, baseURL string) (*Sources, diag.List) {
 // are done file by file in one pass, so that no file's YAML tree is held
 // longer than it takes to check it; the rules across records come after.
 func load(fsys fs.FS, baseURL string, cache *record.Cache) (*Sources, []Phase, diag.List) {
+	if errs := linkedInputs(fsys); len(errs) > 0 {
+		return &Sources{FS: fsys, Content: &content.Set{}}, nil, errs
+	}
 	start := time.Now()
 	cfg, errs := config.Load(fsys)
 	if baseURL != "" {
@@ -111,6 +114,20 @@ func load(fsys fs.FS, baseURL string, cache *record.Cache) (*Sources, []Phase, d
 		{Name: "cross-record rules", Duration: time.Since(start), Summed: true},
 	}
 	return &Sources{FS: fsys, Config: cfg, Content: set, Records: recs}, parts, errs
+}
+
+// linkedInputs refuses a source root whose content/, pledges/, themes/ or
+// site.yaml is a symbolic link: the loaders refuse links inside them, and
+// a link in their place would have the build read, and its errors quote,
+// files from anywhere on the machine that runs it (a CI runner's keys).
+func linkedInputs(fsys fs.FS) diag.List {
+	var errs diag.List
+	for _, name := range sources {
+		if st, err := fs.Lstat(fsys, name); err == nil && st.Mode()&fs.ModeSymlink != 0 {
+			errs.Add(name, 0, 0, record.RuleFile, "%s is a symbolic link: sources must be real files and folders in the source root", name)
+		}
+	}
+	return errs
 }
 
 // Schema returns the JSON Schema of the record format, offering the

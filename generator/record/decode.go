@@ -285,16 +285,19 @@ func (d *decoder) record(root *yaml.Node, wantID string) {
 	d.latestStatus(f)
 }
 
-// latestStatus checks that a pledge's status is its latest update's: the
-// page shows both, and a reader cannot tell which is right.
+// latestStatus checks that a pledge's status is not behind its latest
+// update's (planning after an update that says in-progress): the page
+// shows both, and a reader cannot tell which is right. A status ahead of
+// the last update is the pledge moving on since it.
 func (d *decoder) latestStatus(f map[string]yamlsrc.Field) {
 	p := d.p
 	if p.Status == "" || len(p.Updates) == 0 {
 		return
 	}
 	last := p.Updates[len(p.Updates)-1]
-	if fl, ok := f["status"]; ok && last.Status != "" && last.Status != p.Status {
-		d.errorf(fl.Value, RuleUpdate, "status: %s, but the latest update (%s) says %s: make them agree", p.Status, last.Date, last.Status)
+	order := vocab.Values(vocab.Statuses) // planning, in-progress, fulfilled
+	if fl, ok := f["status"]; ok && slices.Index(order, p.Status) < slices.Index(order, last.Status) {
+		d.errorf(fl.Value, RuleUpdate, "status: %s, but the latest update (%s) says %s: update the status", p.Status, last.Date, last.Status)
 	}
 }
 

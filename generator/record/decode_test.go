@@ -541,7 +541,7 @@ func TestDecodeRules(t *testing.T) {
 
 		// update
 		{"status not the latest update's", RuleUpdate, pledgeYAML(set(12, "status: planning")),
-			[]want{{"12:9 update", "status: planning, but the latest update (2024-06-01) says in-progress: make them agree"}}},
+			[]want{{"12:9 update", "status: planning, but the latest update (2024-06-01) says in-progress: update the status"}}},
 		{"updates out of order", RuleUpdate, pledgeYAML(set(24, "  - date: 2024-06-01"), set(27, "  - date: 2024-01-10")),
 			[]want{{"27:11 update", "updates[1].date: 2024-01-10 is earlier than the update before it (2024-06-01)"}}},
 		{"update before the pledge", RuleUpdate, pledgeYAML(set(24, "  - date: 2023-01-10")),
@@ -889,5 +889,13 @@ func TestSDGTargetsAre169(t *testing.T) {
 	}
 	if total != 169 {
 		t.Errorf("%d targets, want 169", total)
+	}
+}
+
+// TestStatusAheadOfUpdates checks that a status past the latest update's
+// is let be: the pledge has moved on since its last report.
+func TestStatusAheadOfUpdates(t *testing.T) {
+	if _, errs := Decode(testPath, pledgeYAML(set(12, "status: fulfilled"))); len(errs) > 0 {
+		t.Errorf("fulfilled after an in-progress update: %v", errs)
 	}
 }

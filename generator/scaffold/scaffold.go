@@ -313,7 +313,7 @@ support: [technical]
 
 # Optional. Progress reports, oldest first, none before the date above. Each
 # has a date, a status ({{join .Statuses}}) and a short text.
-# The latest report's status is the pledge's: change status above with it.
+# The status above may not be behind the latest report's.
 # updates:
 #   - date: {{.Date}}
 #     status: planning

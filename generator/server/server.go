@@ -68,6 +68,7 @@ type Server struct {
 	clients  map[chan event]bool
 
 	ln       net.Listener
+	loopback bool // listening on this machine only: see localHost
 	ready    chan struct{}
 	attempts int // rebuilds, good or failed
 	good     int // rebuilds that replaced the site
@@ -92,8 +93,12 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		ln.Close()
 		return nil, err
 	}
+	loopback := false
+	if a, ok := ln.Addr().(*net.TCPAddr); ok {
+		loopback = a.IP.IsLoopback()
+	}
 	return &Server{cfg: cfg, builder: b, ln: ln, baseURL: "http://" + ln.Addr().String() + "/",
-		clients: map[chan event]bool{}, ready: make(chan struct{})}, nil
+		clients: map[chan event]bool{}, ready: make(chan struct{}), loopback: loopback}, nil
 }
 
 // URL is the address the site is served at.

@@ -279,6 +279,23 @@ func TestServesTheSite(t *testing.T) {
 	if !strings.HasPrefix(s.URL(), "http://127.0.0.1:") {
 		t.Errorf("serving at %s, want the loopback address", s.URL())
 	}
+	// Only names of this machine are answered, so that a page elsewhere
+	// cannot read the preview by pointing its own name at 127.0.0.1.
+	for host, want := range map[string]int{
+		"localhost:1313": 200, "127.0.0.1:1313": 200, "[::1]:1313": 200, "site.localhost": 200,
+		"evil.example:1313": 403, "evil.example": 403, "127.0.0.1.evil.example": 403, "192.168.1.2:1313": 403,
+	} {
+		req, _ := http.NewRequest("GET", s.URL(), nil)
+		req.Host = host
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("Host %s: status %d, want %d", host, resp.StatusCode, want)
+		}
+	}
 }
 
 // TestOpenDataIsNeverStale checks the open data, which the server makes
