@@ -397,11 +397,27 @@ type searchReport struct {
 			Status int    `json:"status"`
 		} `json:"links"`
 	} `json:"nojs"`
+	Phone struct {
+		Narrow      searchLayout `json:"375"`
+		Wide        searchLayout `json:"1280"`
+		OpenedByTap bool         `json:"openedByTap"`
+	} `json:"phone"`
+	Broken struct {
+		NoticeVisible bool   `json:"noticeVisible"`
+		FormVisible   bool   `json:"formVisible"`
+		Text          string `json:"text"`
+	} `json:"broken"`
 	Axe        map[string][]searchAxeViolation `json:"axe"`
 	AxeResults map[string]int                  `json:"axeResults"`
 	Overflow   map[string]int                  `json:"overflow"`
 	Errors     []string                        `json:"errors"`
 	CSP        []string                        `json:"csp"`
+}
+
+// searchLayout is where the search page puts its parts at one width.
+type searchLayout struct {
+	Open       bool `json:"open"`       // the filters
+	ResultsTop int  `json:"resultsTop"` // px from the top of the page
 }
 
 // searchParseCount reads "1,234" or "(1,234)".
@@ -780,6 +796,28 @@ func TestSearchPage(t *testing.T) {
 			if !hrefs["/"+key+"/"] {
 				t.Errorf("the notice does not link to the list page /%s/", key)
 			}
+		}
+	})
+
+	t.Run("phone", func(t *testing.T) {
+		ph := rep.Phone
+		if ph.Narrow.Open || !ph.OpenedByTap {
+			t.Errorf("at 375px the filters are open %v, opened by a tap %v; want folded, and opened by a tap", ph.Narrow.Open, ph.OpenedByTap)
+		}
+		// Folded, the filters leave the results on the first screens
+		// (they were 3,650px down, under 125 checkboxes).
+		if ph.Narrow.ResultsTop > 1200 {
+			t.Errorf("at 375px the results start %dpx down, want under 1200px", ph.Narrow.ResultsTop)
+		}
+		if !ph.Wide.Open {
+			t.Error("at 1280px the filters are folded, want them open beside the results")
+		}
+	})
+
+	t.Run("index-unavailable", func(t *testing.T) {
+		b := rep.Broken
+		if !b.NoticeVisible || b.FormVisible || !strings.Contains(b.Text, "Search could not load") {
+			t.Errorf("with meta.json unreachable: notice visible %v, form visible %v, text %q; want the notice saying search could not load, and no form", b.NoticeVisible, b.FormVisible, b.Text)
 		}
 	})
 

@@ -60,6 +60,10 @@ type submitReport struct {
 		Help   string   `json:"help"`
 		Nodes  []string `json:"nodes"`
 	} `json:"axe"`
+	NoJS struct {
+		FormVisible   bool `json:"formVisible"`
+		NoticeVisible bool `json:"noticeVisible"`
+	} `json:"nojs"`
 	Overflow     map[string]int `json:"overflow"`
 	CSP          []string       `json:"csp"`
 	Errors       []string       `json:"errors"`
@@ -142,6 +146,9 @@ func TestSubmitForm(t *testing.T) {
 		for _, v := range vs {
 			t.Errorf("axe %s: %s (%s): %s %v", view, v.ID, v.Impact, v.Help, v.Nodes)
 		}
+	}
+	if rep.NoJS.FormVisible || !rep.NoJS.NoticeVisible {
+		t.Errorf("without JavaScript: form visible %v, notice visible %v; want only the notice", rep.NoJS.FormVisible, rep.NoJS.NoticeVisible)
 	}
 	if _, ok := rep.Overflow["after @375px"]; !ok {
 		t.Error("no horizontal-scroll measure at 375px")

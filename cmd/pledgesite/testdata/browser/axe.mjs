@@ -1,6 +1,7 @@
 // Runs axe-core in Debian's headless Chromium on each page named on the
 // command line and prints one JSON object: {"<path>": [violations...]}.
-// Also reports pages that scroll sideways on a phone-sized screen.
+// Also reports pages that scroll sideways on a phone-sized screen, and on
+// the narrowest one with a reader's own text spacing.
 //
 // Usage: node axe.mjs BASE_URL PATH...
 import { createRequire } from 'node:module';
@@ -36,6 +37,17 @@ try {
     }
     await context.close();
   }
+  // A reader's own text spacing (WCAG 1.4.12) on the narrowest screen
+  // reflow asks for (1.4.10): nothing may push the page sideways.
+  const context = await browser.newContext({ viewport: { width: 320, height: 640 }, bypassCSP: true });
+  const page = await context.newPage();
+  for (const path of paths) {
+    await page.goto(new URL(path, base).href, { waitUntil: 'load' });
+    await page.addStyleTag({ content: '* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }' });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    results[`${path} @320px with text spacing`] = overflow > 1 ? [{ id: 'horizontal-scroll', help: `page is ${overflow}px wider than the screen`, nodes: [] }] : [];
+  }
+  await context.close();
 } finally {
   await browser.close();
 }

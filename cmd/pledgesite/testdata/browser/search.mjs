@@ -40,7 +40,7 @@ const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-
 
 const browser = await launchChromium();
 
-const report = { cases: {}, history: [], reload: [], keyboard: {}, nojs: {}, axe: {}, axeResults: {}, overflow: {}, errors: [], csp: [] };
+const report = { cases: {}, history: [], reload: [], keyboard: {}, nojs: {}, phone: {}, broken: {}, axe: {}, axeResults: {}, overflow: {}, errors: [], csp: [] };
 
 // In-flight requests per page, so settle can wait for the index fetches.
 const pending = new WeakMap();
@@ -271,6 +271,41 @@ try {
     await context.close();
   }
 
+  // A phone: the filters fold away above the results, and open on a tap;
+  // beside the results (1280px) they are open.
+  if (plan.axe) {
+    for (const width of [375, 1280]) {
+      const context = await newContext({ viewport: { width, height: 740 } });
+      const page = await context.newPage();
+      await open(page, plan.axe);
+      report.phone[width] = await page.evaluate(() => ({
+        open: document.querySelector('[data-filters]').open,
+        resultsTop: Math.round(document.querySelector('.results').getBoundingClientRect().top + window.scrollY),
+      }));
+      if (width === 375) {
+        await page.locator('[data-filters] > summary').click();
+        report.phone.openedByTap = await page.evaluate(() => document.querySelector('[data-filters]').open);
+      }
+      await context.close();
+    }
+  }
+
+  // The index cannot be fetched: the page says so and offers the links it
+  // shows without JavaScript, rather than a form with no results.
+  if (plan.axe) {
+    const errorsBefore = report.errors.length; // the failure is the point
+    const context = await newContext();
+    const page = await context.newPage();
+    await page.route(/\/search\/meta\.json/, r => r.abort());
+    await page.goto(searchURL(plan.axe), { waitUntil: 'load' });
+    await page.waitForFunction(() => !document.documentElement.classList.contains('js'), null, { timeout: 10000 }).catch(() => {});
+    report.broken.noticeVisible = await page.locator('.search-nojs').isVisible();
+    report.broken.formVisible = await page.locator('#search').isVisible();
+    report.broken.text = (await page.locator('.search-nojs').innerText()).replace(/\s+/g, ' ').trim();
+    await context.close();
+    report.errors.length = errorsBefore;
+  }
+
   // axe-core with results and with a facet ticked, at two widths.
   for (const viewport of plan.axe ? [{ width: 1280, height: 900 }, { width: 375, height: 740 }] : []) {
     // bypassCSP lets axe be injected; the page itself allows no inline script.
@@ -286,6 +321,10 @@ try {
     };
     await open(page, plan.axe);
     await check('results');
+    // On a phone the filters are folded: open them as a reader would.
+    if (!(await page.evaluate(() => document.querySelector('[data-filters]').open))) {
+      await page.locator('[data-filters] > summary').click();
+    }
     await page.locator(box(...plan.axeFacet)).click();
     await settle(page);
     await check('facet');

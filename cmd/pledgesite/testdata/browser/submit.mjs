@@ -26,7 +26,7 @@ const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-
 
 const browser = await launchChromium();
 
-const report = { cases: {}, focus: {}, copy: {}, axe: {}, overflow: {}, csp: [], errors: [] };
+const report = { cases: {}, focus: {}, copy: {}, nojs: {}, axe: {}, overflow: {}, csp: [], errors: [] };
 
 // watch records script errors and Content-Security-Policy violations.
 async function watch(context) {
@@ -232,6 +232,16 @@ try {
   await page.locator('#error-summary a').first().click();
   report.focus.fromSummary = await page.evaluate(() => document.activeElement.id);
   await context.close();
+
+  // Without JavaScript the form would only reload the page and lose what
+  // was typed: only the notice shows.
+  {
+    const ctx = await browser.newContext({ javaScriptEnabled: false });
+    const p = await ctx.newPage();
+    await p.goto(new URL('submit/', base).href, { waitUntil: 'load' });
+    report.nojs = { formVisible: await p.locator('#pledge-form').isVisible(), noticeVisible: await p.locator('#submit-js-notice').isVisible() };
+    await ctx.close();
+  }
 
   // Accessibility, before and after errors are shown, with axe injected.
   for (const viewport of [{ width: 1280, height: 900 }, { width: 375, height: 740 }]) {

@@ -397,7 +397,27 @@
     input.value = p.get('q') || '';
     boxes.forEach(function (b) { b.checked = p.getAll(b.name).indexOf(b.value) >= 0; });
     sortSelect.value = p.get('sort') === 'date' ? 'date' : '';
+    showChosen();
   }
+
+  // The filters fold away on a narrow screen, where they come before the
+  // results; their heading says how many are ticked. Beside the results
+  // they stay open.
+  var panel = form.querySelector('[data-filters]');
+  var chosen = form.querySelector('[data-filters-chosen]');
+  var wide = window.matchMedia('(min-width: 56rem)');
+  function fold() {
+    if (!panel) return;
+    panel.open = wide.matches;
+    panel.querySelector('summary').tabIndex = wide.matches ? -1 : 0; // nothing to fold there
+  }
+  function showChosen() {
+    var n = boxes.filter(function (b) { return b.checked; }).length;
+    if (chosen) chosen.textContent = n ? '(' + n + ' chosen)' : '';
+  }
+  fold();
+  if (wide.addEventListener) wide.addEventListener('change', fold);
+  if (panel) panel.addEventListener('toggle', function () { if (wide.matches && !panel.open) panel.open = true; });
 
   function update(push) {
     var url = stateToURL();
@@ -435,9 +455,7 @@
       });
     }).catch(function (err) {
       if (id !== run) return;
-      list.textContent = '';
-      setCount(0);
-      status.textContent = 'Search is not available: ' + err.message;
+      unavailable(err);
     });
   }
 
@@ -584,6 +602,7 @@
   }
   form.addEventListener('change', function (e) {
     if (e.target === input) return;
+    showChosen();
     update(true);
   });
   form.addEventListener('submit', function (e) {
@@ -591,7 +610,7 @@
     update(true);
   });
   form.addEventListener('reset', function () {
-    setTimeout(function () { update(true); }, 0);
+    setTimeout(function () { showChosen(); update(true); }, 0);
   });
   more.addEventListener('click', function () {
     var id = run;
@@ -615,7 +634,17 @@
     m.shards.forEach(function (k) { shardKeys[k] = true; });
     urlToState();
     search(false);
-  }).catch(function (err) {
-    status.textContent = 'Search is not available: ' + err.message;
-  });
+  }).catch(unavailable);
+
+  // unavailable gives the page back to the links it shows without a
+  // script, saying why: a search form with no index would show results
+  // that are not there.
+  function unavailable(err) {
+    document.documentElement.classList.remove('js');
+    var reason = document.querySelector('[data-nojs-reason]');
+    var why = document.querySelector('[data-nojs-why]');
+    if (reason) reason.textContent = 'Search could not load (' + err.message + ')';
+    if (why) why.textContent = '';
+    if (window.console) window.console.error('search.js: ' + err.message);
+  }
 })();

@@ -1265,6 +1265,7 @@
     // --- start ---------------------------------------------------------------
 
     $('submit-js-notice').hidden = true;
+    $('submit-layout').hidden = false;
     output.hidden = false;
     addRow('link', false);
     updateSections();
