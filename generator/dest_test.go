@@ -144,3 +144,22 @@ func TestLinkedInputsAreRefused(t *testing.T) {
 		t.Errorf("Load: %v, want one refusal of pledges", errs)
 	}
 }
+
+// TestThemeScriptLinksAreSkipped checks that a theme script that is a
+// link is not published: it could name any file on the machine.
+func TestThemeScriptLinksAreSkipped(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	src := fixture(t, "basic")
+	secret := filepath.Join(t.TempDir(), "secret.js")
+	must(t, os.WriteFile(secret, []byte("private key material"), 0o644))
+	must(t, os.Symlink(secret, filepath.Join(src, "themes", "default", "assets", "js", "extra.js")))
+	dest := filepath.Join(t.TempDir(), "public")
+	if _, err := build(t, src, dest); err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range tree(t, dest) {
+		if strings.Contains(string(data), "private key material") {
+			t.Errorf("%s holds the linked file", name)
+		}
+	}
+}

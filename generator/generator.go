@@ -469,6 +469,11 @@ func (b *Builder) writeAssets(fsys fs.FS, theme string, w *countingWriter) (rend
 	}
 	scripts, _ := fs.Glob(fsys, path.Join(theme, "assets", "js", "*.js"))
 	for _, s := range scripts {
+		// A link would publish whatever file it points at: skipped, as
+		// links among the static files are.
+		if st, err := fs.Lstat(fsys, s); err != nil || !st.Mode().IsRegular() {
+			continue
+		}
 		data, err := fs.ReadFile(fsys, s)
 		if err != nil {
 			return a, err

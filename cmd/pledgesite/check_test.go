@@ -151,6 +151,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{[]string{"chek"}, `did you mean "check"?`},
 		{[]string{"help", "bogus"}, `unknown command "bogus"`},
 		{[]string{"build", "--no-such-flag"}, "unknown flag"},
+		{[]string{"check", "-source", "."}, "did you mean --source?"},
 		{[]string{"check", "--format", "xml"}, "--format"},
 		{[]string{"check", "extra-argument"}, "unexpected argument"},
 		{[]string{"serve", "--addr"}, "--addr"},

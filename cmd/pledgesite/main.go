@@ -17,6 +17,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"slices"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -118,6 +119,13 @@ func parse(fs *pflag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return err
+		}
+		// "-source" is read as -s -o -u...: name the long flag meant.
+		for _, a := range args {
+			name, _, _ := strings.Cut(strings.TrimPrefix(a, "-"), "=")
+			if len(a) > 2 && a[0] == '-' && a[1] != '-' && fs.Lookup(name) != nil {
+				return fmt.Errorf("%w: %v (did you mean --%s?)", errUsage, err, name)
+			}
 		}
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
