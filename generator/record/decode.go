@@ -512,13 +512,19 @@ const Placeholder = "Replace with"
 // of these begin with the byte 0xC2 or 0xE2 in UTF-8, which most text
 // lacks.
 func hiddenControl(s string) (rune, bool) {
-	for i := 0; i < len(s); i++ {
-		if s[i] != 0xC2 && s[i] != 0xE2 {
-			continue
-		}
-		r, _ := utf8.DecodeRuneInString(s[i:])
-		if r >= 0x80 && r <= 0x9f || r >= 0x2028 && r <= 0x202e || r >= 0x2066 && r <= 0x2069 {
-			return r, true
+	// IndexByte rather than a loop over every byte: records are mostly
+	// ASCII, and this runs over all their text.
+	for _, lead := range [...]byte{0xC2, 0xE2} {
+		for rest := s; ; {
+			i := strings.IndexByte(rest, lead)
+			if i < 0 {
+				break
+			}
+			r, _ := utf8.DecodeRuneInString(rest[i:])
+			if r >= 0x80 && r <= 0x9f || r >= 0x2028 && r <= 0x202e || r >= 0x2066 && r <= 0x2069 {
+				return r, true
+			}
+			rest = rest[i+1:]
 		}
 	}
 	return 0, false
@@ -528,6 +534,9 @@ func hiddenControl(s string) (rune, bool) {
 // here, so that check reports one that would swell a page, at its line.
 func (d *decoder) markdown(n *yaml.Node, field string) string {
 	s := d.text(n, field, MaxDescriptionLen)
+	if strings.IndexByte(s, '|') < 0 {
+		return s // no table, and no copy of the text to find none
+	}
 	if line, msg := markdown.TableProblem([]byte(s)); line > 0 {
 		// A literal block's lines are the file's, from the line below its
 		// "|"; other styles fold lines, so their start is all there is.

@@ -557,12 +557,17 @@ func mayHoldDocuments(data []byte) bool {
 // comment, so that a file holding only comments counts as empty.
 func onlyComments(data []byte) bool {
 	// YAML ends lines at a carriage return too: a file saved with old Mac
-	// line ends is one line to bytes.Lines.
-	lines := bytes.FieldsFunc(data, func(r rune) bool { return r == '\n' || r == '\r' })
-	for _, line := range lines {
-		if t := bytes.TrimSpace(line); len(t) > 0 && t[0] != '#' {
+	// line ends is one line to bytes.Lines. The first line that is not a
+	// comment ends the scan, which is at the top of most files.
+	for len(data) > 0 {
+		end := bytes.IndexAny(data, "\r\n")
+		if end < 0 {
+			end = len(data)
+		}
+		if t := bytes.TrimSpace(data[:end]); len(t) > 0 && t[0] != '#' {
 			return false
 		}
+		data = data[min(end+1, len(data)):]
 	}
 	return true
 }
