@@ -78,20 +78,18 @@ func realPath(p string) (string, error) {
 }
 
 // owned says which files of cfg.Dest the build may remove when it no
-// longer makes them: those the last build's stamp lists. Without a stamp
-// (a first build, or a cleared cache), only the site's own output folder,
-// <source>/public, is taken as the build's whole; any other folder keeps
-// every file the build does not write.
+// longer makes them. The site's own output folder, <source>/public, is
+// the build's whole (but .git): a stamp that missed a build, written or
+// not, must not leave a withdrawn pledge's page there to be deployed. In
+// any other folder, only the files the last build's stamp lists; with no
+// stamp, none.
 func owned(cfg Config, stamp []byte) output.Owned {
-	if files := earlierFiles(stamp); files != nil {
-		return output.Owned{Files: files}
-	}
 	own, err1 := realPath(filepath.Join(cfg.Source, "public"))
 	dst, err2 := realPath(cfg.Dest)
 	if err1 == nil && err2 == nil && own == dst {
 		return output.Owned{All: true}
 	}
-	return output.Owned{}
+	return output.Owned{Files: earlierFiles(stamp)}
 }
 
 // CheckSource reports a source root that is missing or not a folder,

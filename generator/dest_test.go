@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -51,9 +52,10 @@ func TestCheckDest(t *testing.T) {
 }
 
 // TestBuildRemovesOnlyWhatItMade checks what a build removes from its
-// output folder: the files its earlier builds made and it no longer
-// makes, never a file someone else put there, and, with no stamp to tell
-// (a cleared cache), everything else only in <source>/public.
+// output folder: in <source>/public every file it does not make; in any
+// other folder the files its last build made and it no longer makes (none
+// with no stamp to tell, after a cleared cache), never a file someone
+// else put there.
 func TestBuildRemovesOnlyWhatItMade(t *testing.T) {
 	page := filepath.Join("pledges", "ngo-hostile", "index.html")
 	for _, tc := range []struct {
@@ -65,7 +67,7 @@ func TestBuildRemovesOnlyWhatItMade(t *testing.T) {
 	}{
 		{"a folder of the user's", false, false, true, true},
 		{"a folder of the user's, cache cleared", false, true, false, true},
-		{"the site's own folder", true, false, true, true},
+		{"the site's own folder", true, false, true, false},
 		{"the site's own folder, cache cleared", true, true, true, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -125,6 +127,11 @@ func TestBuildRefusesSourcesAsDest(t *testing.T) {
 	if len(after) != len(before) {
 		t.Errorf("the source root held %d files, now %d", len(before), len(after))
 	}
+	for name, data := range before {
+		if !bytes.Equal(after[name], data) {
+			t.Errorf("%s changed", name)
+		}
+	}
 	if entries, _ := os.ReadDir(filepath.Dir(src)); len(entries) != 1 {
 		t.Errorf("%d entries beside the source root, want none", len(entries)-1)
 	}
@@ -160,6 +167,26 @@ func TestThemeScriptLinksAreSkipped(t *testing.T) {
 	for name, data := range tree(t, dest) {
 		if strings.Contains(string(data), "private key material") {
 			t.Errorf("%s holds the linked file", name)
+		}
+	}
+}
+
+// TestUpToDateBesideForeignFiles checks that files a build leaves alone in
+// a folder of the user's do not stop the next build of the same sources
+// from finding the folder up to date.
+func TestUpToDateBesideForeignFiles(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	src := fixture(t, "basic")
+	dest := filepath.Join(t.TempDir(), "out")
+	must(t, os.MkdirAll(dest, 0o755))
+	must(t, os.WriteFile(filepath.Join(dest, "keep.txt"), []byte("mine"), 0o644))
+	for i, want := range []bool{false, true, true} {
+		st, err := build(t, src, dest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.UpToDate != want {
+			t.Errorf("build %d: up to date %v, want %v", i+1, st.UpToDate, want)
 		}
 	}
 }

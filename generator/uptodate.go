@@ -112,17 +112,27 @@ func readStampFile(dest string) []byte {
 }
 
 // upToDate reports whether dest holds, untouched, the output of a build of
-// exactly these sources, as stamp (the last build's) recorded it.
+// exactly these sources, as stamp (the last build's) recorded it. Files
+// the stamp does not list are not the build's and do not count (a .git,
+// a user's own files beside the site), but in <source>/public, which a
+// build would empty of them.
 func upToDate(cfg Config, key string, stamp []byte) (files int, ok bool) {
 	stamped, ok := readStamp(stamp, key)
 	if !ok || len(stamped) == 0 {
 		return 0, false
 	}
+	strict := owned(cfg, nil).All
 	var seen atomic.Int64
 	err := walkFiles(cfg.Dest, func(rel string, d fs.DirEntry) error {
 		want, ok := stamped[rel]
+		if !ok {
+			if strict && rel != ".git" && !strings.HasPrefix(rel, ".git/") {
+				return fs.ErrInvalid
+			}
+			return nil
+		}
 		info, err := d.Info()
-		if !ok || err != nil || info.Size() != want.Size || info.ModTime().UnixNano() != want.Mod {
+		if err != nil || info.Size() != want.Size || info.ModTime().UnixNano() != want.Mod {
 			return fs.ErrInvalid
 		}
 		seen.Add(1)

@@ -345,21 +345,15 @@ func (d *Dir) Commit() (removed int, err error) {
 		return 0, os.Rename(d.staging, d.dest)
 	}
 	slices.Sort(d.staged)
-	// Moving and removing go through the folders of dest: a link among
-	// them would take files out of it, or remove files elsewhere.
-	if err := d.checkLinks(d.staged); err != nil {
+	stale, err := d.stale()
+	if err != nil {
 		return 0, err
 	}
-	if !d.owned.All {
-		var stale []string
-		for _, name := range d.owned.Files {
-			if !d.produced[name] {
-				stale = append(stale, name)
-			}
-		}
-		if err := d.checkLinks(stale); err != nil {
-			return 0, err
-		}
+	// Moving, keeping and removing go through the folders of dest: a link
+	// among them would take files out of it, lose the files the build
+	// found unchanged through it, or remove files elsewhere.
+	if err := d.checkLinks(slices.Concat(slices.Collect(maps.Keys(d.produced)), stale)); err != nil {
+		return 0, err
 	}
 	for _, rel := range d.staged {
 		to := filepath.Join(d.dest, filepath.FromSlash(rel))
@@ -376,7 +370,7 @@ func (d *Dir) Commit() (removed int, err error) {
 			return removed, fmt.Errorf("moving %s into place: %w", rel, err)
 		}
 	}
-	removed, err = d.prune()
+	removed, err = d.prune(stale)
 	if err != nil {
 		return removed, err
 	}
@@ -415,30 +409,10 @@ func (d *Dir) checkLinks(rels []string) error {
 	return nil
 }
 
-// prune removes the files of dest the build owns but did not produce,
-// and the folders that leaves empty.
-func (d *Dir) prune() (int, error) {
+// stale returns the files of dest the build owns but did not produce.
+func (d *Dir) stale() ([]string, error) {
 	var stale []string
-	if d.owned.All {
-		err := filepath.WalkDir(d.dest, func(p string, e fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			rel, _ := filepath.Rel(d.dest, p)
-			rel = filepath.ToSlash(rel)
-			switch {
-			case rel == ".":
-			case e.IsDir() && e.Name() == ".git":
-				return fs.SkipDir
-			case !e.IsDir() && !d.produced[rel]:
-				stale = append(stale, rel)
-			}
-			return nil
-		})
-		if err != nil {
-			return 0, err
-		}
-	} else {
+	if !d.owned.All {
 		for _, name := range d.owned.Files {
 			// The list comes from a file in the user's cache: a name it
 			// holds is checked as one a template asked for would be.
@@ -446,7 +420,30 @@ func (d *Dir) prune() (int, error) {
 				stale = append(stale, rel)
 			}
 		}
+		return stale, nil
 	}
+	err := filepath.WalkDir(d.dest, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(d.dest, p)
+		rel = filepath.ToSlash(rel)
+		switch {
+		case rel == ".":
+		case e.Name() == ".git": // a repository, or a worktree's .git file
+			if e.IsDir() {
+				return fs.SkipDir
+			}
+		case !e.IsDir() && !d.produced[rel]:
+			stale = append(stale, rel)
+		}
+		return nil
+	})
+	return stale, err
+}
+
+// prune removes the stale files and the folders that leaves empty.
+func (d *Dir) prune(stale []string) (int, error) {
 	removed := 0
 	dirs := map[string]bool{}
 	for _, rel := range stale {

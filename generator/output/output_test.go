@@ -162,6 +162,27 @@ func TestRemovesOnlyOwnedFiles(t *testing.T) {
 
 // TestBeginOnAFile checks that a destination that is a file is refused
 // before anything is made beside it.
+// TestKeepsAWorktreeGitFile checks that a .git file (a git worktree of the
+// deploy branch checked out in public/) stays when the whole folder is the
+// build's.
+func TestKeepsAWorktreeGitFile(t *testing.T) {
+	dest := filepath.Join(t.TempDir(), "public")
+	os.MkdirAll(dest, 0o755)
+	os.WriteFile(filepath.Join(dest, ".git"), []byte("gitdir: /x/.git/worktrees/public\n"), 0o644)
+	os.WriteFile(filepath.Join(dest, "old.html"), []byte("old"), 0o644)
+	d, err := Begin(dest, Owned{All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.WriteFile("index.html", []byte("home"))
+	if _, err := d.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if got := files(t, dest); !equal(got, map[string]string{"index.html": "home", ".git": "gitdir: /x/.git/worktrees/public\n"}) {
+		t.Errorf("destination holds %v", got)
+	}
+}
+
 func TestBeginOnAFile(t *testing.T) {
 	parent := t.TempDir()
 	dest := filepath.Join(parent, "public")
@@ -298,6 +319,9 @@ func TestRefusesLinkedFolders(t *testing.T) {
 	}{
 		{"a file written through it", Owned{}, map[string]string{"index.html": "home", "pledges/a/index.html": "new"}},
 		{"a file removed through it", Owned{Files: []string{"index.html", "pledges/a/index.html"}}, map[string]string{"index.html": "home 2"}},
+		// Unchanged through the link, so not written: removing the link as
+		// a stale file would lose it.
+		{"a file kept through it", Owned{All: true}, map[string]string{"index.html": "home", "pledges/a/index.html": "theirs"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			root := t.TempDir()
