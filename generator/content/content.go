@@ -23,6 +23,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"pledgesite/generator/diag"
+	"pledgesite/generator/markdown"
 	"pledgesite/generator/yamlsrc"
 )
 
@@ -48,6 +49,7 @@ const (
 	RuleArea        = "area"
 	RuleFileName    = "file-name"
 	RuleLayout      = "layout"
+	RuleTooLarge    = "too-large"
 )
 
 // Layouts a page may ask for instead of the default.
@@ -147,6 +149,13 @@ func Load(fsys fs.FS) (*Set, diag.List) {
 		}
 		page, perrs := Parse(p, data)
 		errs = append(errs, perrs...)
+		// What would stop the page rendering, found here so that check
+		// reports it; the body keeps the file's line numbers.
+		if page != nil {
+			if line, msg := markdown.Problem(page.Body); msg != "" {
+				errs.Add(p, max(line, 1), 1, RuleTooLarge, "%s", msg)
+			}
+		}
 		if page != nil {
 			set.Pages = append(set.Pages, page)
 		}

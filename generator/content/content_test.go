@@ -554,6 +554,13 @@ func TestLoadDiagnostics(t *testing.T) {
 			want: []want{{"content/huge.md:1:1", content.RuleFileName, "larger than the limit of 131072 bytes"}},
 		},
 		{
+			name: "table too large",
+			change: fstest.MapFS{
+				"content/wide.md": file("---\ntitle: Wide\n---\n\nIntro.\n\n" + strings.Repeat("|a", 100) + "|\n" + strings.Repeat("|-", 100) + "|\n" + strings.Repeat("a\n", 60)),
+			},
+			want: []want{{"content/wide.md:8:1", content.RuleTooLarge, "a table of 100 columns and 61 rows"}},
+		},
+		{
 			name: "folder name with capitals and spaces",
 			change: fstest.MapFS{
 				"content/guidance/Bad Area/_index.md": file("---\ntitle: Bad\narea: b\n---\n"),

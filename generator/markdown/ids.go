@@ -9,8 +9,8 @@ import (
 	"github.com/yuin/goldmark/ast"
 )
 
-// ids makes heading ids that are unique within a page, including the ids
-// the page template reserves, and that hold only ASCII letters, digits and
+// ids makes heading ids that are unique within one text, and apart from
+// the ids the page template reserves, and that hold only ASCII letters, digits and
 // hyphens so they are safe in URLs and CSS selectors.
 type ids struct {
 	used     map[string]bool
@@ -41,10 +41,16 @@ func (s *ids) Generate(value []byte, _ ast.NodeKind) []byte {
 			break
 		}
 	}
-	base := s.prefix + strings.TrimRight(b.String(), "-")
-	if base == "" || base[0] >= '0' && base[0] <= '9' || slices.ContainsFunc(s.prefixes, func(p string) bool { return strings.HasPrefix(base, p) }) {
+	base := strings.TrimRight(b.String(), "-")
+	if base == "" || base[0] >= '0' && base[0] <= '9' {
+		base = strings.TrimRight("section-"+base, "-")
+	}
+	// A text with a prefix of its own keeps to it; one without keeps off
+	// the prefixes reserved for the page's and other texts' ids.
+	if s.prefix != "" {
+		base = s.prefix + base
+	} else if slices.ContainsFunc(s.prefixes, func(p string) bool { return strings.HasPrefix(base, p) }) {
 		base = "section-" + base
-		base = strings.TrimRight(base, "-")
 	}
 	id := base
 	for i := 1; s.taken(id); i++ {

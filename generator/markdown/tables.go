@@ -2,8 +2,30 @@ package markdown
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"sync"
 )
+
+// Problem reports what would make Render refuse src, so that checking
+// sources finds it before a build does: a table of too many cells (with
+// the line of its delimiter row), or text that renders to far more HTML
+// than it holds (line 0). The second needs a rendering, done only for text
+// that defines a link reference ("[r]: ..."), the one way it can happen.
+func Problem(src []byte) (line int, msg string) {
+	if line, msg := TableProblem(src); line > 0 {
+		return line, msg
+	}
+	if bytes.Contains(src, []byte("]:")) {
+		if _, err := checker().Render(src, Options{}); errors.Is(err, errTooLarge) {
+			return 0, errTooLarge.Error()
+		}
+	}
+	return 0, ""
+}
+
+// checker renders for Problem.
+var checker = sync.OnceValue(New)
 
 // MaxTableCells is the most cells a table may have. goldmark gives every
 // row of a table as many cells as it has columns, so its HTML grows as
@@ -26,16 +48,14 @@ func TableProblem(src []byte) (line int, msg string) {
 		if cols == 0 || len(bytes.TrimSpace(lines[i-1])) == 0 {
 			continue
 		}
-		rows := 1 // the header
-		for _, l := range lines[i+1:] {
-			if len(bytes.TrimSpace(l)) == 0 {
-				break
-			}
+		rows, j := 1, i+1 // the header, and the lines below
+		for ; j < len(lines) && len(bytes.TrimSpace(lines[j])) > 0; j++ {
 			rows++
 		}
 		if cols*rows > MaxTableCells {
 			return i + 1, fmt.Sprintf("a table of %d columns and %d rows has %d cells, more than the limit of %d", cols, rows, cols*rows, MaxTableCells)
 		}
+		i = j // its rows are counted: a thousand delimiter-like rows are not a thousand tables
 	}
 	return 0, ""
 }

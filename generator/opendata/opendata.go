@@ -302,12 +302,17 @@ func joinInts(v []int) string {
 	return join(s)
 }
 
-// names joins entity names. Each is defused on its own: a reader who
-// splits the cell at ";" must not find a formula in the second name.
+// names joins entity names. Each piece a reader gets by splitting the cell
+// at ";" is defused on its own, within a name too: no piece may start a
+// formula.
 func names(es []record.Entity) string {
 	s := make([]string, len(es))
 	for i, e := range es {
-		s[i] = defuse(e.Name)
+		parts := strings.Split(e.Name, ";")
+		for j, p := range parts {
+			parts[j] = defuse(p)
+		}
+		s[i] = strings.Join(parts, ";")
 	}
 	return join(s)
 }

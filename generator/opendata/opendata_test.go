@@ -70,7 +70,7 @@ func TestCacheGivesTheSameFiles(t *testing.T) {
 func TestCSVDefusesFormulas(t *testing.T) {
 	recs := []*record.Pledge{{Path: "pledges/ngo-a.yaml", ID: "ngo-a", Kind: "pledge", Title: "+cmd", Summary: "=SUM(A1)",
 		Date: "2024-01-02", Status: "in-progress", Entity: record.Entity{Name: "@x", Type: "ngo-national"},
-		Partners: []record.Entity{{Name: "Safe Partner", Type: "ngo-national"}, {Name: "=1+1", Type: "ngo-national"}, {Name: "-2", Type: "ngo-national"}}}}
+		Partners: []record.Entity{{Name: "Safe Partner", Type: "ngo-national"}, {Name: "=1+1", Type: "ngo-national"}, {Name: "-2", Type: "ngo-national"}, {Name: "Foo;=HYPERLINK(1)", Type: "ngo-national"}}}}
 	s := site.New(config.Site{Title: "T", BaseURL: "https://example.org/"}, &content.Set{}, recs)
 	var b bytes.Buffer
 	if err := PledgesCSV(&b, s, func(p string) string { return "https://example.org" + p }, nil); err != nil {

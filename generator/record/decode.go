@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
-	"net"
 	"net/mail"
 	"net/url"
 	"regexp"
@@ -295,8 +294,10 @@ func (d *decoder) latestStatus(f map[string]yamlsrc.Field) {
 		return
 	}
 	last := p.Updates[len(p.Updates)-1]
-	order := vocab.Values(vocab.Statuses) // planning, in-progress, fulfilled
-	if fl, ok := f["status"]; ok && slices.Index(order, p.Status) < slices.Index(order, last.Status) {
+	rank := func(s string) int { // planning, in-progress, fulfilled
+		return slices.IndexFunc(vocab.Statuses, func(t vocab.Term) bool { return t.Value == s })
+	}
+	if fl, ok := f["status"]; ok && rank(p.Status) < rank(last.Status) {
 		d.errorf(fl.Value, RuleUpdate, "status: %s, but the latest update (%s) says %s: update the status", p.Status, last.Date, last.Status)
 	}
 }
@@ -534,14 +535,14 @@ func hiddenControl(s string) (rune, bool) {
 // here, so that check reports one that would swell a page, at its line.
 func (d *decoder) markdown(n *yaml.Node, field string) string {
 	s := d.text(n, field, MaxDescriptionLen)
-	if strings.IndexByte(s, '|') < 0 {
-		return s // no table, and no copy of the text to find none
+	if strings.IndexByte(s, '|') < 0 && !strings.Contains(s, "]:") {
+		return s // no table, no link reference, and no copy of the text to find none
 	}
-	if line, msg := markdown.TableProblem([]byte(s)); line > 0 {
+	if line, msg := markdown.Problem([]byte(s)); msg != "" {
 		// A literal block's lines are the file's, from the line below its
 		// "|"; other styles fold lines, so their start is all there is.
 		at := *n
-		if n.Style&yaml.LiteralStyle != 0 {
+		if line > 0 && n.Style&yaml.LiteralStyle != 0 {
 			at.Line, at.Column = n.Line+line, 1
 		}
 		d.errorf(&at, RuleTooLong, "%s: %s", field, msg)
@@ -845,19 +846,26 @@ func publicURL(s string) (*url.URL, string) {
 	case u.User != nil:
 		return nil, "must not hold a user name or password (the part before @)"
 	}
-	host := u.Hostname()
-	if net.ParseIP(host) != nil || !strings.Contains(host, ".") || strings.HasSuffix(host, ".localhost") || strings.HasSuffix(host, ".local") {
+	if !publicHost(u.Hostname()) {
 		return nil, "must be a public web address with a domain name, such as https://example.org/report"
 	}
 	return u, ""
 }
 
-// publicDomain reports whether host is a domain name such as example.org:
-// labels of letters, digits and inner hyphens, at least two of them. An
-// address at a bare host or an IP address reaches no one outside.
-func publicDomain(host string) bool {
+// publicHost reports whether host is a public domain name, such as
+// example.org: two or more labels of letters, digits and inner hyphens,
+// the last not a number (127.1 is an address) nor a name only a local
+// network knows. Links and contact addresses must reach every reader.
+func publicHost(host string) bool {
+	host = strings.TrimSuffix(strings.ToLower(host), ".")
 	labels := strings.Split(host, ".")
 	if len(labels) < 2 || len(host) > 253 {
+		return false
+	}
+	switch last := labels[len(labels)-1]; {
+	case last == "" || last[0] >= '0' && last[0] <= '9':
+		return false
+	case slices.Contains([]string{"localhost", "local", "internal", "localdomain", "lan", "home", "intranet", "corp"}, last):
 		return false
 	}
 	for _, l := range labels {
@@ -865,7 +873,7 @@ func publicDomain(host string) bool {
 			return false
 		}
 		for _, r := range l {
-			if !(r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r > 0x7f && unicode.IsLetter(r)) {
+			if !(r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r > 0x7f && unicode.IsLetter(r)) {
 				return false
 			}
 		}
@@ -884,7 +892,7 @@ func (d *decoder) contact(n *yaml.Node) *Contact {
 	}
 	if v := d.required(n, f, "email"); v != nil {
 		s := d.line(v, "contact.email", 254)
-		if a, err := mail.ParseAddress(s); err != nil || a.Address != s || a.Name != "" || !publicDomain(s[strings.LastIndexByte(s, '@')+1:]) {
+		if a, err := mail.ParseAddress(s); err != nil || a.Address != s || a.Name != "" || !publicHost(s[strings.LastIndexByte(s, '@')+1:]) {
 			d.errorf(v, RuleEmail, "contact.email: %q is not an email address such as name@example.org", s)
 		} else {
 			c.Email = s

@@ -496,6 +496,12 @@ func TestDecodeRules(t *testing.T) {
 			[]want{{"32:10 url", `must be a public web address with a domain name`}}},
 		{"url of an address", RuleURL, pledgeYAML(set(32, "    url: https://127.0.0.1/admin")),
 			[]want{{"32:10 url", `must be a public web address with a domain name`}}},
+		{"url of a short address", RuleURL, pledgeYAML(set(32, "    url: https://127.1/")),
+			[]want{{"32:10 url", `must be a public web address with a domain name`}}},
+		{"url of a local name with a dot", RuleURL, pledgeYAML(set(32, "    url: https://localhost./")),
+			[]want{{"32:10 url", `must be a public web address with a domain name`}}},
+		{"url of an internal name", RuleURL, pledgeYAML(set(32, "    url: https://wiki.corp.INTERNAL/")),
+			[]want{{"32:10 url", `must be a public web address with a domain name`}}},
 		{"url of an IPv6 address", RuleURL, pledgeYAML(set(32, "    url: https://[::1]/")),
 			[]want{{"32:10 url", `must be a public web address with a domain name`}}},
 		{"url with javascript", RuleURL, pledgeYAML(set(32, "    url: javascript:alert(1)")),
@@ -503,6 +509,10 @@ func TestDecodeRules(t *testing.T) {
 		{"email at a bare host", RuleEmail, pledgeYAML(set(35, "  email: pledges@riverside")),
 			[]want{{"35:10 email", `contact.email: "pledges@riverside" is not an email address`}}},
 		{"email at an IP address", RuleEmail, pledgeYAML(set(35, "  email: a@[127.0.0.1]")),
+			[]want{{"35:10 email", `is not an email address`}}},
+		{"email at a local name", RuleEmail, pledgeYAML(set(35, "  email: desk@office.local")),
+			[]want{{"35:10 email", `is not an email address`}}},
+		{"email at an address", RuleEmail, pledgeYAML(set(35, "  email: desk@127.0.0.1")),
 			[]want{{"35:10 email", `is not an email address`}}},
 		{"email at a domain with edge hyphens", RuleEmail, pledgeYAML(set(35, "  email: a@-example-.org")),
 			[]want{{"35:10 email", `is not an email address`}}},
@@ -854,6 +864,14 @@ func TestDescriptionTableTooLarge(t *testing.T) {
 	checkDiags(t, "", errs, []want{{testPath + ":39:1 too-long", "description: a table of 300 columns and 21 rows has 6300 cells, more than the limit of 5000"}})
 	if _, errs := Decode(testPath, pledgeYAML(add("description: |\n  | a | b |\n  |---|---|\n  | 1 | 2 |"))); len(errs) > 0 {
 		t.Errorf("a small table: %v", errs)
+	}
+	// A long link address used many times: check finds what the build
+	// would refuse.
+	refs := "description: |\n  " + strings.Repeat("[a][r] ", 250) + "\n\n  [r]: /" + strings.Repeat("x", 1500)
+	_, errs = Decode(testPath, pledgeYAML(add(refs)))
+	checkDiags(t, "", errs, []want{{testPath + ":36:14 too-long", "description: the text renders to far more HTML than it holds"}})
+	if _, errs := Decode(testPath, pledgeYAML(add("description: |\n  [a][r] and [b][r]\n\n  [r]: https://example.org/"))); len(errs) > 0 {
+		t.Errorf("a reference used twice: %v", errs)
 	}
 }
 

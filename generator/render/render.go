@@ -247,12 +247,23 @@ func (r *Renderer) renderPartial(name string) (map[string]template.HTML, error) 
 // starts the id of every heading: a page that shows two texts (a key
 // outcome and a description) keeps their headings' ids apart so.
 func (r *Renderer) Markdown(src string, minHeading int, idPrefix ...string) (template.HTML, error) {
-	opt := markdown.Options{BasePath: r.base, MinHeading: minHeading, ReservedIDs: reservedIDs, IDPrefix: strings.Join(idPrefix, "")}
+	if len(idPrefix) > 1 {
+		return "", fmt.Errorf("markdown takes one id prefix, not %d", len(idPrefix))
+	}
+	opt := markdown.Options{BasePath: r.base, MinHeading: minHeading, ReservedIDs: reservedIDs, ReservedPrefixes: textPrefixes}
 	if r.theme != nil {
 		opt.ReservedIDs, opt.ReservedPrefixes = r.theme.ids, r.theme.idPrefixes
 	}
+	if len(idPrefix) == 1 {
+		opt.IDPrefix = idPrefix[0]
+	}
 	return r.md.Render([]byte(src), opt)
 }
+
+// textPrefixes are the id prefixes the layouts give a text shown beside a
+// description ({{markdown .KeyOutcome 3 "outcome-"}}): the description's
+// own headings keep out of them. A theme's reserved prefixes include them.
+var textPrefixes = []string{"outcome-"}
 
 // partContext is the context of a rendered Markdown part in the memo: its
 // ids depend on the theme, its links on the base path.

@@ -82,4 +82,21 @@ func TestThemeReservesItsIDs(t *testing.T) {
 			t.Errorf("rendered headings lack %s:\n%s", want, h)
 		}
 	}
+	// A key outcome and a description on one page: their ids stay apart.
+	outcome, err := r.Markdown("## Indicators\n\n## ½", 3, "outcome-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	description, err := r.Markdown("## Outcome indicators", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`id="outcome-indicators"`, `id="outcome-section"`} {
+		if !strings.Contains(string(outcome), want) {
+			t.Errorf("key outcome headings lack %s:\n%s", want, outcome)
+		}
+	}
+	if !strings.Contains(string(description), `id="section-outcome-indicators"`) {
+		t.Errorf("a description heading took an id of the key outcome's:\n%s", description)
+	}
 }

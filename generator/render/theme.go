@@ -139,9 +139,10 @@ func layoutIDs(files []themeFile) (ids, prefixes []string) {
 		}
 	}
 	ids = append(ids, reservedIDs...)
+	prefixes = append(prefixes, textPrefixes...)
 	slices.Sort(ids)
 	slices.Sort(prefixes)
-	return slices.Compact(ids), prefixes
+	return slices.Compact(ids), slices.Compact(prefixes)
 }
 
 var templatePos = regexp.MustCompile(`template: ([^:]+):(\d+)(?::(\d+))?: (.*)`)

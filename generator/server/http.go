@@ -39,26 +39,27 @@ func contentType(name string) string {
 	return "application/octet-stream"
 }
 
-// localHost reports whether a request's Host names this machine. A server
-// that listens on a loopback address refuses other names: a web page from
-// elsewhere could point its own name at 127.0.0.1 and read the preview
-// (DNS rebinding).
-func localHost(host string) bool {
+// allowedHost reports whether a request's Host is an address or a name of
+// this machine. A web page elsewhere could point a name of its own at
+// 127.0.0.1 and read the preview (DNS rebinding); that takes a name, so
+// addresses, which a phone on the same network uses, are let through.
+func allowedHost(host string) bool {
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
 	}
 	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
-	if ip := net.ParseIP(host); ip != nil {
-		return ip.IsLoopback()
+	if net.ParseIP(host) != nil {
+		return true
 	}
+	host = strings.TrimSuffix(strings.ToLower(host), ".")
 	return host == "localhost" || strings.HasSuffix(host, ".localhost")
 }
 
 // ServeHTTP serves the last good build from memory, and the server's own
 // reload script and event stream under Prefix.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if s.loopback && !localHost(r.Host) {
-		http.Error(w, "this preview server answers only to localhost", http.StatusForbidden)
+	if s.checkHost && !allowedHost(r.Host) {
+		http.Error(w, "this preview server answers only to localhost or an IP address", http.StatusForbidden)
 		return
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {

@@ -67,11 +67,11 @@ type Server struct {
 	building sync.Mutex
 	clients  map[chan event]bool
 
-	ln       net.Listener
-	loopback bool // listening on this machine only: see localHost
-	ready    chan struct{}
-	attempts int // rebuilds, good or failed
-	good     int // rebuilds that replaced the site
+	ln        net.Listener
+	checkHost bool // answer only names of this machine and addresses: see allowedHost
+	ready     chan struct{}
+	attempts  int // rebuilds, good or failed
+	good      int // rebuilds that replaced the site
 }
 
 type event struct{ name, data string }
@@ -93,12 +93,14 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		ln.Close()
 		return nil, err
 	}
-	loopback := false
+	// On this machine only, or on every address of it (":1313"): a page
+	// from elsewhere can reach both by pointing its own name at them.
+	local := false
 	if a, ok := ln.Addr().(*net.TCPAddr); ok {
-		loopback = a.IP.IsLoopback()
+		local = a.IP.IsLoopback() || a.IP.IsUnspecified()
 	}
 	return &Server{cfg: cfg, builder: b, ln: ln, baseURL: "http://" + ln.Addr().String() + "/",
-		clients: map[chan event]bool{}, ready: make(chan struct{}), loopback: loopback}, nil
+		clients: map[chan event]bool{}, ready: make(chan struct{}), checkHost: local}, nil
 }
 
 // URL is the address the site is served at.

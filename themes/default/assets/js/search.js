@@ -406,11 +406,7 @@
   var panel = form.querySelector('[data-filters]');
   var chosen = form.querySelector('[data-filters-chosen]');
   var wide = window.matchMedia('(min-width: 56rem)');
-  function fold() {
-    if (!panel) return;
-    panel.open = wide.matches;
-    panel.querySelector('summary').tabIndex = wide.matches ? -1 : 0; // nothing to fold there
-  }
+  function fold() { if (panel) panel.open = wide.matches; }
   function showChosen() {
     var n = boxes.filter(function (b) { return b.checked; }).length;
     if (chosen) chosen.textContent = n ? '(' + n + ' chosen)' : '';
@@ -454,8 +450,16 @@
         }
       });
     }).catch(function (err) {
+      // One query failed (a shard did not load): say so where the results
+      // go, and keep the form for the next.
       if (id !== run) return;
-      unavailable(err);
+      list.textContent = '';
+      var li = document.createElement('li');
+      li.className = 'result-error';
+      li.textContent = 'This search could not be completed (' + err.message + '). Try again, or reload the page.';
+      list.appendChild(li);
+      setCount(0);
+      status.textContent = li.textContent;
     });
   }
 
@@ -640,7 +644,10 @@
   // script, saying why: a search form with no index would show results
   // that are not there.
   function unavailable(err) {
+    var notice = document.querySelector('.search-nojs');
+    var hadFocus = form.contains(document.activeElement);
     document.documentElement.classList.remove('js');
+    if (notice && hadFocus) notice.focus(); // the form it was in is gone
     var reason = document.querySelector('[data-nojs-reason]');
     var why = document.querySelector('[data-nojs-why]');
     if (reason) reason.textContent = 'Search could not load (' + err.message + ')';
