@@ -391,6 +391,11 @@ func (d *decoder) pledgeType(f map[string]yamlsrc.Field) {
 	if p.PledgeType != "matching" && len(p.Matches) > 0 {
 		d.errorf(at("matches"), RuleMatches, "matches is only used with pledge_type: matching")
 	}
+	// Partners make a pledge joint: the page would list them under a
+	// pledge that says it is made alone.
+	if p.PledgeType != "" && p.PledgeType != "joint" && len(p.Partners) > 0 {
+		d.errorf(at("partners"), RulePartners, "partners is only used with pledge_type: joint: add that line, or remove partners")
+	}
 }
 
 // updateOrder checks that progress reports follow the pledge date.

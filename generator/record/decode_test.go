@@ -548,6 +548,8 @@ func TestDecodeRules(t *testing.T) {
 			[]want{{"18:1 matches", "matches is only used with pledge_type: matching"}}},
 		{"joint without partners", RulePartners, pledgeYAML(set(18, "pledge_type: joint")),
 			[]want{{"18:1 partners", "pledge_type: joint needs at least one entry in partners"}}},
+		{"partners without joint", RulePartners, pledgeYAML(add("partners:\n  - name: A partner\n    type: ngo-national")),
+			[]want{{"36:1 partners", "partners is only used with pledge_type: joint"}}},
 
 		// update
 		{"status not the latest update's", RuleUpdate, pledgeYAML(set(12, "status: planning")),
