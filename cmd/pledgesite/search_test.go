@@ -987,6 +987,7 @@ entity:
   name: Правова допомога Київ
   type: ngo-national
   country: UKR
+pledge_type: joint
 partners:
   - name: مساعدة قانونية
     type: ngo-national
