@@ -59,7 +59,7 @@ func statOf(fi fs.FileInfo) Stat { return Stat{Size: fi.Size(), Mod: fi.ModTime(
 // alone: a destination given by the user may hold files of their own.
 type Owned struct {
 	Files []string // files an earlier build left, by slash path (its stamp)
-	All   bool     // every file but those under .git: the site's own output folder
+	All   bool     // every file but .git (a folder, or a worktree's file): the site's own output folder
 }
 
 // Begin prepares a build into dest. The staging folder is created beside
@@ -385,7 +385,7 @@ func (d *Dir) checkLinks(rels []string) error {
 	for _, name := range rels {
 		rel, err := clean(name)
 		if err != nil {
-			continue // never used: prune skips it too
+			continue // never written nor removed
 		}
 		for dir, i := "", 0; ; {
 			j := strings.IndexByte(rel[i:], '/')

@@ -536,8 +536,9 @@ func hiddenControl(s string) (rune, bool) {
 	return 0, false
 }
 
-// markdown is text the site renders as Markdown. Its tables are checked
-// here, so that check reports one that would swell a page, at its line.
+// markdown is text the site renders as Markdown. What would stop it
+// rendering (a table of too many cells, a link reference that swells it)
+// is found here, so that check reports it, at its line when it has one.
 func (d *decoder) markdown(n *yaml.Node, field string) string {
 	s := d.text(n, field, MaxDescriptionLen)
 	if strings.IndexByte(s, '|') < 0 && !strings.Contains(s, "]:") {
