@@ -180,7 +180,7 @@ func TestSubmitForm(t *testing.T) {
 	for _, want := range []string{
 		"\nsdg_targets: [\"16.2\", \"8.7\"]\n",
 		"\n  name: \"Coastal Refuge Kenya: Legal Aid\"\n",
-		"\ndescription: |\n  The desks will:\n\n  - screen",
+		"\ndescription: |-\n  The desks will:\n\n  - screen",
 		"\nfinancial:\n  amount: 250000\n  currency: USD\n",
 		"\ncountries: [KEN, UGA]\n",
 	} {

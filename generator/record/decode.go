@@ -497,7 +497,12 @@ func (d *decoder) text(n *yaml.Node, field string, maxLen int) string {
 		}
 	}
 	if strings.Contains(s, Placeholder) {
-		d.errorf(n, RulePlaceholder, "%s still holds the template's placeholder (%q...): write your own text", field, Placeholder)
+		for _, ph := range Placeholders {
+			if strings.Contains(s, ph) {
+				d.errorf(n, RulePlaceholder, "%s still holds the template's placeholder %q: write your own text", field, ph)
+				break
+			}
+		}
 	}
 	if r, ok := hiddenControl(s); ok {
 		d.errorf(n, RuleControlChars, "%s contains the invisible control character %U: delete it (it can make the text read differently from how it shows)", field, r)
@@ -505,10 +510,26 @@ func (d *decoder) text(n *yaml.Node, field string, maxLen int) string {
 	return s
 }
 
-// Placeholder starts the text that pledgesite new writes for a
-// contributor to replace. A record that still holds it fails check, so
-// that "run check until it reports no problems" finishes the record.
+// Placeholder starts each text that pledgesite new writes for a
+// contributor to replace, Placeholders (package scaffold's template). A
+// record that still holds one fails check, so that "run check until it
+// reports no problems" finishes the record. Only the template's own
+// phrases count: "Replace with durable shelters" is a pledge.
 const Placeholder = "Replace with"
+
+var Placeholders = []string{
+	"Replace with a specific title",
+	"Replace with a short summary",
+	"Replace with the full description",
+	"Replace with the name of your organisation",
+	"Replace with the name of a partner",
+	"Replace with what has been done so far",
+	"Replace with the title of the page",
+	"Replace with your organisation",
+}
+
+// PlaceholderURL is the template's example link address.
+const PlaceholderURL = "https://example.org/replace-with-the-address"
 
 // hiddenControl finds a character outside ASCII that no record text needs
 // and that can hide what text says: a C1 control, a line or paragraph
@@ -773,7 +794,13 @@ func (d *decoder) entities(n *yaml.Node, field string) []Entity {
 	}
 	out := make([]Entity, 0, len(n.Content))
 	for i, c := range n.Content {
-		out = append(out, d.entity(c, fmt.Sprintf("%s[%d]", field, i)))
+		e := d.entity(c, fmt.Sprintf("%s[%d]", field, i))
+		// The same entity twice is a slip, and the schema, which the
+		// form checks with, refuses it too.
+		if e.Name != "" && slices.Contains(out, e) {
+			d.errorf(c, RuleDuplicate, "%s lists %q twice", field, e.Name)
+		}
+		out = append(out, e)
 	}
 	return out
 }
@@ -828,7 +855,7 @@ func (d *decoder) links(n *yaml.Node) []Link {
 			s := d.line(v, field+".url", 2000)
 			if u, problem := publicURL(s); problem != "" {
 				d.errorf(v, RuleURL, "%s.url: %q %s", field, s, problem)
-			} else if strings.Contains(u.Path, "replace-with") {
+			} else if u.String() == PlaceholderURL {
 				d.errorf(v, RulePlaceholder, "%s.url still holds the template's example address: give the address of your page", field)
 			} else {
 				l.URL = u.String()

@@ -548,6 +548,8 @@ func TestDecodeRules(t *testing.T) {
 			[]want{{"18:1 matches", "matches is only used with pledge_type: matching"}}},
 		{"joint without partners", RulePartners, pledgeYAML(set(18, "pledge_type: joint")),
 			[]want{{"18:1 partners", "pledge_type: joint needs at least one entry in partners"}}},
+		{"the same partner twice", RuleDuplicate, pledgeYAML(set(18, "pledge_type: joint\npartners:\n  - name: A partner\n    type: ngo-national\n  - name: A partner\n    type: ngo-national")),
+			[]want{{"22:5 duplicate-value", `partners lists "A partner" twice`}}},
 		{"partners without joint", RulePartners, pledgeYAML(add("partners:\n  - name: A partner\n    type: ngo-national")),
 			[]want{{"36:1 partners", "partners is only used with pledge_type: joint"}}},
 
@@ -917,5 +919,22 @@ func TestSDGTargetsAre169(t *testing.T) {
 func TestStatusAheadOfUpdates(t *testing.T) {
 	if _, errs := Decode(testPath, pledgeYAML(set(12, "status: fulfilled"))); len(errs) > 0 {
 		t.Errorf("fulfilled after an in-progress update: %v", errs)
+	}
+}
+
+// TestPlaceholderIsTheTemplatesOnly checks that text which merely says
+// "Replace with" is a pledge, not a placeholder.
+func TestPlaceholderIsTheTemplatesOnly(t *testing.T) {
+	for _, line := range []string{"summary: Old tents are worn out. Replace with durable shelters for 500 families.", "title: Replace with solar power"} {
+		n := 5
+		if strings.HasPrefix(line, "title") {
+			n = 4
+		}
+		if _, errs := Decode(testPath, pledgeYAML(set(n, line))); len(errs) > 0 {
+			t.Errorf("%s: %v", line, errs)
+		}
+	}
+	if _, errs := Decode(testPath, pledgeYAML(set(4, "title: Replace with a specific title"))); len(errs) != 1 || errs[0].Rule != RulePlaceholder {
+		t.Errorf("the template's title: %v, want one placeholder problem", errs)
 	}
 }

@@ -270,3 +270,23 @@ func TestScaffoldNextForum(t *testing.T) {
 		}
 	}
 }
+
+// TestScaffoldPlaceholdersAreKnown checks that every placeholder the
+// template writes is one check knows: a new one would let drafts pass.
+func TestScaffoldPlaceholdersAreKnown(t *testing.T) {
+	for _, contribution := range []bool{false, true} {
+		text := string(Pledge("a-pledge", testOptions(contribution)))
+		for line := range strings.Lines(text) {
+			i := strings.Index(line, record.Placeholder)
+			if i < 0 || strings.Contains(line, "starts with") {
+				continue
+			}
+			if !slices.ContainsFunc(record.Placeholders, func(p string) bool { return strings.HasPrefix(line[i:], p) }) {
+				t.Errorf("placeholder check does not know: %s", strings.TrimSpace(line))
+			}
+		}
+		if !strings.Contains(text, record.PlaceholderURL) {
+			t.Errorf("the template's example link is not %s", record.PlaceholderURL)
+		}
+	}
+}

@@ -25,10 +25,25 @@ type obj = map[string]any
 
 // Text must hold something other than white space and no control
 // characters but tab and newline; a line is text without inner newlines.
+// A public host name, as record.publicHost has it: labels of letters,
+// digits and inner hyphens, the last starting with a letter and not a name
+// only a local network knows.
+const hostPattern = `(?:[a-zA-Z0-9\u00a1-\uffff](?:[a-zA-Z0-9\u00a1-\uffff-]*[a-zA-Z0-9\u00a1-\uffff])?\.)+` +
+	`(?!(?:localhost|local|internal|localdomain|lan|home|intranet|corp)\.?(?![a-zA-Z0-9\u00a1-\uffff-]))` +
+	`[a-zA-Z\u00a1-\uffff](?:[a-zA-Z0-9\u00a1-\uffff-]*[a-zA-Z0-9\u00a1-\uffff])?`
+
+// urlPattern is a link: https://, a public host, an optional port, and a
+// path with no white space, control characters or bad % escapes.
+const urlPattern = `^https://(?![^%]*%(?![0-9a-fA-F]{2}))` + hostPattern + `\.?(?::\d{1,5})?(?:[/?#][^\s\u0000-\u001f\u007f-\u009f\u2028-\u202e\u2066-\u2069]*)?$`
+
+// emailPattern is a contact address: a dot-atom before the @ and a public
+// host after it.
+const emailPattern = "^[a-zA-Z0-9!#$%&'*+/=?^_`{|}~\u00a1-\uffff-]+(?:\\.[a-zA-Z0-9!#$%&'*+/=?^_`{|}~\u00a1-\uffff-]+)*@" + hostPattern + "$"
+
 // The patterns are ECMAScript, as JSON Schema validators run them.
 const (
-	textPattern = `^(?=[\s\S]*\S)[^\u0000-\u0008\u000b-\u001f\u007f]*$`
-	linePattern = `^(?=[^\n]*\S)[^\n\u0000-\u0008\u000b-\u001f\u007f]*\n?$`
+	textPattern = `^(?=[\s\S]*\S)[^\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028-\u202e\u2066-\u2069]*$`
+	linePattern = `^(?=[^\n]*\S)[^\n\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028-\u202e\u2066-\u2069]*\n?$`
 )
 
 // Generate returns the schema. measures are the measure ids of the guidance,
@@ -90,10 +105,10 @@ func Generate(measures []string) ([]byte, error) {
 		}},
 		"links": obj{"type": "array", "maxItems": record.MaxListLen, "items": obj{
 			"type": "object", "additionalProperties": false, "required": []string{"title", "url"},
-			"properties": obj{"title": line(record.MaxTitleLen, ""), "url": obj{"type": "string", "pattern": `^https://[^\s/?#@]+\.[^\s/?#@]+(?:[/?#][^\s]*)?$`, "maxLength": 2000}},
+			"properties": obj{"title": line(record.MaxTitleLen, ""), "url": obj{"type": "string", "pattern": urlPattern, "maxLength": 2000}},
 		}},
 		"contact": obj{"type": "object", "additionalProperties": false, "required": []string{"name", "email"},
-			"properties": obj{"name": line(record.MaxNameLen, ""), "email": obj{"type": "string", "pattern": `^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$`, "maxLength": 254}}},
+			"properties": obj{"name": line(record.MaxNameLen, ""), "email": obj{"type": "string", "pattern": emailPattern, "maxLength": 254}}},
 		"key_outcome": str(record.MaxDescriptionLen, "The key outcome of a multistakeholder pledge, in Markdown."),
 		"leads":       list(obj{"$ref": "#/$defs/entity"}, "Entities leading a multistakeholder pledge."),
 		"supporters":  list(obj{"$ref": "#/$defs/entity"}, "Entities supporting a multistakeholder pledge."),

@@ -569,6 +569,9 @@
       case 'maxItems':
         return 'Choose at most ' + p.limit + ' for ' + name;
       case 'uniqueItems':
+        if (p.duplicate && typeof p.duplicate === 'object' && p.duplicate.name) {
+          return '“' + p.duplicate.name + '” is listed twice in ' + name;
+        }
         return show(p.duplicate) + ' is listed twice in ' + name;
       case 'enum':
       case 'const':
@@ -662,7 +665,8 @@
     var plain = s.replace(/^(\d{1,3})((?:[ ,\u00a0\u202f]\d{3})+)(\.\d+)?$/, function (m, a, b, c) {
       return a + b.replace(/[ ,\u00a0\u202f]/g, '') + (c || '');
     });
-    if (/^\d+(\.\d+)?$/.test(plain)) return Number(plain);
+    // Plain numbers, and the forms YAML reads as numbers too (1e6, .5).
+    if (/^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(plain)) return Number(plain);
     return s;
   }
 
@@ -760,11 +764,12 @@
     function radio(name) { var c = checked(name); return c.length ? c[0] : ''; }
     function numbers(name) { return checked(name).map(function (v) { return parseInt(v, 10); }); }
     function text(id) {
-      // Multi-line text keeps its inner layout; trailing blanks go, and a
-      // text of several lines ends with one newline, as a | block does.
+      // Multi-line text keeps its inner layout; trailing blanks go, with
+      // no newline added (written as a |- block), so that the text counts
+      // the characters typed, as the limits do.
       var v = ($(id) || { value: '' }).value.replace(/\r\n?/g, '\n').replace(/\s+$/, '').replace(/^(\s*\n)+/, '');
       if (v.trim() === '') return '';
-      return v.indexOf('\n') >= 0 ? v + '\n' : v.trim();
+      return v.indexOf('\n') >= 0 ? v : v.trim();
     }
 
     function rowsOf(listID) { return Array.prototype.slice.call($(listID).children); }
@@ -846,6 +851,23 @@
 
     // Rules of the catalogue the schema cannot express: ids are unique, and
     // a matching pledge matches a pledge that exists.
+    // recordErrors are the rules of pledgesite check the schema cannot
+    // state: dates not in the future (a day ahead is allowed, for time
+    // zones), and partners only with pledge_type: joint.
+    function recordErrors(r) {
+      var out = [];
+      var limit = new Date(Date.now() + 86400000).toISOString().slice(0, 10);
+      var future = function (d) { return typeof d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(d) && d > limit; };
+      if (future(r.date)) out.push({ pointer: '/date', message: 'The date ' + r.date + ' is in the future: give the date the pledge was made' });
+      (r.updates || []).forEach(function (u, i) {
+        if (u && future(u.date)) out.push({ pointer: '/updates/' + i + '/date', message: 'The date ' + u.date + ' is in the future: give the date the report was written' });
+      });
+      if (r.partners && r.partners.length && r.pledge_type !== 'joint') {
+        out.push({ pointer: '/partners', message: 'Partners are only listed for a joint pledge: choose “joint”, or remove them' });
+      }
+      return out;
+    }
+
     function catalogueErrors(r) {
       var out = [];
       if (!takenIDs) return out;
@@ -871,7 +893,7 @@
           errs.push({ pointer: target(e), message: message(e) });
         });
       }
-      errs = errs.concat(catalogueErrors(record));
+      errs = errs.concat(recordErrors(record), catalogueErrors(record));
       var seen = [], out = [];
       errs.forEach(function (e) {
         var slot = slotFor(e.pointer);
@@ -1228,7 +1250,12 @@
       }
     }
 
+    // Following the link hands over the record as the last keystroke left
+    // it: the link's address is brought up to date before it is followed.
+    openLink.addEventListener('click', function () { refresh(); });
+
     copyButton.addEventListener('click', function () {
+      refresh(); // the last keystroke's record, not the one before it
       var yaml = code.textContent;
       var done = function () { announce('Copied'); copyButton.classList.add('is-copied'); setTimeout(function () { copyButton.classList.remove('is-copied'); }, 3000); };
       var fallback = function () {
