@@ -246,6 +246,17 @@ func TestUnchangedSourcesAreNotRebuilt(t *testing.T) {
 			must(t, os.WriteFile(f, append(data, "# reviewed\n"...), 0o644))
 		}, false, -1},
 		{"again after the source change", nil, true, 0},
+		{"a source replaced keeping its size and time (cp -p)", func() {
+			f := filepath.Join(src, "pledges", "ngo-shelter-kenya.yaml")
+			st, err := os.Stat(f)
+			must(t, err)
+			data, err := os.ReadFile(f)
+			must(t, err)
+			data[len(data)-2] = 'X' // in "# reviewed\n"
+			must(t, os.WriteFile(f, data, 0o644))
+			must(t, os.Chtimes(f, st.ModTime(), st.ModTime()))
+		}, false, -1},
+		{"again after the replacement", nil, true, 0},
 		{"a theme file's time changed", func() {
 			later := fixedTime.Add(2 * time.Hour)
 			must(t, os.Chtimes(filepath.Join(src, "themes", "default", "layouts", "baseof.html"), later, later))

@@ -52,6 +52,9 @@ type Config struct {
 	Dest       string // output folder
 	BaseURL    string // overrides site.yaml's base_url when set
 	SassBinary string // Dart Sass binary; found by styles.FindBinary when empty
+	// NoStamp leaves no stamp in the user's cache: for a build into a
+	// temporary folder (deploy's), which no later build will use.
+	NoStamp bool
 }
 
 // Sources is everything loaded from the source root.
@@ -217,7 +220,7 @@ func Build(ctx context.Context, cfg Config) (Stats, error) {
 	}
 	ph.done("commit")
 	st.Written, st.Removed = out.Changed(), removed
-	if kerr == nil {
+	if kerr == nil && !cfg.NoStamp {
 		writeStamp(cfg, key, out.Stats())
 		ph.done("stamp")
 	}

@@ -41,7 +41,7 @@ func stampPath(dest string) (string, error) {
 }
 
 // sourcesKey hashes everything a build depends on without reading file
-// contents: the name, size and time of every source file, the git commit
+// contents: the name, size, times and mode of every source file, the git commit
 // (page dates come from git history), the settings of the build, and the
 // program itself. Folders count through the files in them.
 func sourcesKey(cfg Config) (string, error) {
@@ -93,6 +93,8 @@ func sourcesKey(cfg Config) (string, error) {
 		b = strconv.AppendInt(b, e.info.Size(), 10)
 		b = append(b, ' ')
 		b = strconv.AppendInt(b, e.info.ModTime().UnixNano(), 10)
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, changeTime(e.info), 10)
 		b = append(b, ' ')
 		b = strconv.AppendUint(b, uint64(e.info.Mode()), 10)
 		b = append(b, 0)

@@ -62,7 +62,7 @@ func cmdDeploy(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		defer os.RemoveAll(tmp)
 		opt.Dir = filepath.Join(tmp, "public")
-		st, err := generator.Build(ctx, generator.Config{Source: *source, Dest: opt.Dir, BaseURL: *baseURL, SassBinary: *sass})
+		st, err := generator.Build(ctx, generator.Config{Source: *source, Dest: opt.Dir, BaseURL: *baseURL, SassBinary: *sass, NoStamp: true})
 		if err != nil {
 			var list diag.List
 			if errors.As(err, &list) {

@@ -192,9 +192,15 @@ func TestDeployCommandBuilds(t *testing.T) {
 	})
 	head := gitIn(t, src, "rev-parse", "HEAD")
 
+	// The build into a temporary folder leaves nothing in the cache.
+	cache := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", cache)
 	stdout, stderr, err := deployCmd(t, "--source", src, "--base-url", "https://pledges.example.org/")
 	if err != nil {
 		t.Fatalf("%v\n%s", err, stderr)
+	}
+	if stamps, _ := filepath.Glob(filepath.Join(cache, "pledgesite", "stamp-*")); len(stamps) > 0 {
+		t.Errorf("deploy left build stamps in the cache: %v", stamps)
 	}
 	t.Logf("%s", stdout)
 	m := regexp.MustCompile(`(?m)^pushed ([0-9a-f]{7}) to (.+) gh-pages \((\d+) files; new branch\)$`).FindStringSubmatch(stdout)

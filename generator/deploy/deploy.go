@@ -160,6 +160,13 @@ type plan struct {
 	dirty    []string
 	fetchURL string
 	pushURL  string
+	// ident is the author and committer identity as the source repository
+	// has it (GIT_AUTHOR_NAME=..., for the commit's environment), empty
+	// when it has none configured. The private repository includes the
+	// source's config files, but an includeIf "gitdir:" there would be
+	// judged against the private repository, so the identity is asked of
+	// the source itself.
+	ident []string
 }
 
 // Check validates opt (all but the site folder) without changing anything:
@@ -254,8 +261,12 @@ func (p *plan) inspectSource(ctx context.Context, src runner) error {
 	if b, err := src.run(ctx, nil, "symbolic-ref", "-q", "--short", "HEAD"); err == nil {
 		p.branch = strings.TrimSpace(b)
 	}
+	p.ident = identity(ctx, src)
 	// --no-optional-locks: status must not refresh the user's index.
-	args := append([]string{"--no-optional-locks", "status", "--porcelain", "-z", "--untracked-files=all", "--"}, SourcePaths...)
+	// Ignored files count too: a build reads them (a page listed in
+	// .git/info/exclude), and the site would then match no commit. Files
+	// the build skips, whose names start with a dot, do not.
+	args := append([]string{"--no-optional-locks", "status", "--porcelain", "-z", "--untracked-files=all", "--ignored=matching", "--"}, SourcePaths...)
 	out, err = src.run(ctx, nil, args...)
 	if err != nil {
 		return err
@@ -266,12 +277,26 @@ func (p *plan) inspectSource(ctx context.Context, src runner) error {
 		if len(f) < 4 {
 			continue
 		}
+		if strings.HasPrefix(f, "!! ") && hiddenPath(f[3:]) {
+			continue
+		}
 		p.dirty = append(p.dirty, f)
 		if f[0] == 'R' || f[0] == 'C' {
 			i++ // the rename or copy source follows
 		}
 	}
 	return nil
+}
+
+// hiddenPath reports whether a slash path has a part starting with a dot,
+// which no build reads (editor swap files, .DS_Store).
+func hiddenPath(p string) bool {
+	for part := range strings.SplitSeq(strings.TrimSuffix(p, "/"), "/") {
+		if strings.HasPrefix(part, ".") {
+			return true
+		}
+	}
+	return false
 }
 
 // resolveRemote turns the remote name or URL into the URLs to fetch from
@@ -376,6 +401,24 @@ func Deploy(ctx context.Context, opt Options) (Result, error) {
 	if _, err := stage.run(ctx, nil, "add", "--all", "--force", "--", "."); err != nil {
 		return res, err
 	}
+	// A link or a nested repository would be published as git keeps them,
+	// not as files: a link that may point out of the site, a submodule
+	// with no contents. A build makes neither; a --dir folder might hold
+	// them.
+	entries, err := g.run(ctx, nil, "ls-files", "--cached", "--stage", "-z")
+	if err != nil {
+		return res, err
+	}
+	for e := range strings.SplitSeq(entries, "\x00") {
+		mode, rest, _ := strings.Cut(e, " ")
+		_, name, _ := strings.Cut(rest, "\t")
+		switch mode {
+		case "120000":
+			return res, fmt.Errorf("%s: %s is a symbolic link: a deployed site holds files and folders only", dir, name)
+		case "160000":
+			return res, fmt.Errorf("%s: %s is a git repository of its own: a deployed site holds files and folders only", dir, name)
+		}
+	}
 	extra := map[string]string{".nojekyll": ""}
 	if opt.CNAME != "" {
 		extra["CNAME"] = strings.TrimSpace(opt.CNAME) + "\n"
@@ -446,10 +489,14 @@ func Deploy(ctx context.Context, opt Options) (Result, error) {
 	if parent != "" {
 		commit = append(commit, "-p", parent)
 	}
-	if !g.hasIdentity(ctx) {
+	committer := g
+	switch {
+	case p.ident != nil:
+		committer.env = append(slices.Clip(g.env), p.ident...)
+	case !g.hasIdentity(ctx):
 		commit = append([]string{"-c", "user.name=" + FallbackName, "-c", "user.email=" + FallbackEmail}, commit...)
 	}
-	hash, err := g.run(ctx, []byte(msg), commit...)
+	hash, err := committer.run(ctx, []byte(msg), commit...)
 	if err != nil {
 		return res, err
 	}
@@ -555,6 +602,24 @@ func (p *plan) privateRepo(ctx context.Context, tmp string) (runner, error) {
 	}
 	return g, nil
 }
+
+// identity returns the configured (not guessed) author and committer of
+// the repository src runs in, as environment settings, or nil.
+func identity(ctx context.Context, src runner) []string {
+	var env []string
+	for _, who := range []string{"AUTHOR", "COMMITTER"} {
+		out, err := src.run(ctx, nil, "-c", "user.useConfigOnly=true", "var", "GIT_"+who+"_IDENT")
+		m := identLine.FindStringSubmatch(strings.TrimSpace(out))
+		if err != nil || m == nil {
+			return nil
+		}
+		env = append(env, "GIT_"+who+"_NAME="+m[1], "GIT_"+who+"_EMAIL="+m[2])
+	}
+	return env
+}
+
+// identLine is what git var prints for an identity: name <email> time zone.
+var identLine = regexp.MustCompile(`^(.*) <([^<>]*)> \d+ [+-]\d{4}$`)
 
 // hasIdentity tells whether git has a configured (not guessed) author and
 // committer identity.

@@ -437,3 +437,77 @@ func TestDeployRedact(t *testing.T) {
 		}
 	}
 }
+
+// TestDeployRefusesIgnoredSources checks that a source file git ignores,
+// which a build reads all the same, counts as uncommitted; one whose name
+// starts with a dot, which no build reads, does not.
+func TestDeployRefusesIgnoredSources(t *testing.T) {
+	f := newFixture(t, true)
+	ctx := context.Background()
+	writeFiles(t, f.src, map[string]string{
+		".git/info/exclude": "content/draft-notes.md\n*.swp\n",
+		"pledges/.x.yaml.swp": "editor state",
+	})
+	if err := Check(ctx, Options{Repo: f.src}); err != nil {
+		t.Fatalf("an ignored editor file refused: %v", err)
+	}
+	writeFiles(t, f.src, map[string]string{"content/draft-notes.md": "# Draft\n"})
+	err := Check(ctx, Options{Repo: f.src})
+	var dirty *DirtyError
+	if !errors.As(err, &dirty) || len(dirty.Files) != 1 || !strings.Contains(dirty.Files[0], "content/draft-notes.md") {
+		t.Fatalf("err = %v, want the ignored page listed as uncommitted", err)
+	}
+}
+
+// TestDeployRefusesLinksAndRepositories checks a --dir folder holding a
+// symbolic link or a repository of its own: git would publish the link
+// (pointing anywhere) or an empty submodule, not files.
+func TestDeployRefusesLinksAndRepositories(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		make func(t *testing.T, site string)
+		want string
+	}{
+		{"a link", func(t *testing.T, site string) {
+			if err := os.Symlink("/etc/passwd", filepath.Join(site, "passwd")); err != nil {
+				t.Fatal(err)
+			}
+		}, "passwd is a symbolic link"},
+		{"a repository", func(t *testing.T, site string) {
+			writeFiles(t, site, map[string]string{"nested/f.txt": "x"})
+			git(t, filepath.Join(site, "nested"), "init", "-q")
+			git(t, filepath.Join(site, "nested"), "add", "f.txt")
+			git(t, filepath.Join(site, "nested"), "-c", "user.name=a", "-c", "user.email=a@example.org", "commit", "-qm", "x")
+		}, "nested is a git repository of its own"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, true)
+			tc.make(t, f.site)
+			_, err := Deploy(context.Background(), Options{Repo: f.src, Dir: f.site})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want %q", err, tc.want)
+			}
+			if out := git(t, f.remote, "for-each-ref", "refs/heads/gh-pages"); out != "" {
+				t.Errorf("a refused deploy created gh-pages: %s", out)
+			}
+		})
+	}
+}
+
+// TestDeployTakesTheSourcesIdentity checks an identity the user's git
+// config gives the source repository through includeIf "gitdir:": the
+// private repository would judge the condition against itself.
+func TestDeployTakesTheSourcesIdentity(t *testing.T) {
+	f := newFixture(t, false)
+	inc := filepath.Join(t.TempDir(), "work.inc")
+	writeFiles(t, filepath.Dir(inc), map[string]string{"work.inc": "[user]\n\tname = Work Person\n\temail = work@example.org\n"})
+	global := filepath.Join(t.TempDir(), "gitconfig")
+	writeFiles(t, filepath.Dir(global), map[string]string{"gitconfig": "[includeIf \"gitdir:" + f.src + "/\"]\n\tpath = " + inc + "\n"})
+	t.Setenv("GIT_CONFIG_GLOBAL", global)
+	if _, err := Deploy(context.Background(), Options{Repo: f.src, Dir: f.site}); err != nil {
+		t.Fatal(err)
+	}
+	if got := git(t, f.remote, "log", "-1", "--format=%an <%ae> / %cn <%ce>", "gh-pages"); got != "Work Person <work@example.org> / Work Person <work@example.org>" {
+		t.Errorf("deploy commit by %q, want the identity the source repository has", got)
+	}
+}

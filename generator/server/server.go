@@ -217,6 +217,11 @@ func (s *Server) Run(ctx context.Context) error {
 			fmt.Fprintf(s.cfg.Log, "watch: %v; checking every file\n", err)
 			batches.in <- "pledges"
 		case batch := <-batches.out:
+			for _, dir := range s.resync(w) {
+				if rel, ok := s.relevant(dir); ok {
+					batch = append(batch, rel)
+				}
+			}
 			s.rebuild(ctx, batch)
 		}
 	}
@@ -251,6 +256,34 @@ func (s *Server) addTree(w *fsnotify.Watcher, dir string) error {
 		}
 		return nil
 	})
+}
+
+// resync watches every folder of the source tree that is not watched, and
+// returns those it added, whose changes may have been missed. fsnotify can
+// lose a folder renamed within the tree: adding it under its new name gets
+// back the kernel's watch, still filed under the old name, which the
+// rename's own event then removes.
+func (s *Server) resync(w *fsnotify.Watcher) []string {
+	have := map[string]bool{}
+	for _, p := range w.WatchList() {
+		have[p] = true
+	}
+	var added []string
+	for _, d := range watched {
+		root := filepath.Join(s.cfg.Source, d)
+		_ = filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
+			switch {
+			case err != nil || !e.IsDir():
+				return nil
+			case strings.HasPrefix(e.Name(), ".") && p != root:
+				return filepath.SkipDir
+			case !have[p] && w.Add(p) == nil:
+				added = append(added, p)
+			}
+			return nil
+		})
+	}
+	return added
 }
 
 // relevant turns an event's path into a source path, or reports that the
@@ -366,8 +399,12 @@ func (s *Server) rebuild(ctx context.Context, changed []string) {
 		s.mu.Lock()
 		s.errText = text
 		s.attempts++
+		serving := "still serving the last good build"
+		if s.files == nil {
+			serving = "serving the errors until a build succeeds"
+		}
 		s.mu.Unlock()
-		fmt.Fprintf(s.cfg.Log, "%s: build failed in %s; still serving the last good build\n%s\n", what, took, text)
+		fmt.Fprintf(s.cfg.Log, "%s: build failed in %s; %s\n%s\n", what, took, serving, text)
 		s.broadcast(event{"errors", text})
 		return
 	}

@@ -8,10 +8,13 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/fsnotify/fsnotify"
 
 	"pledgesite/generator"
 	"pledgesite/generator/styles"
@@ -439,5 +442,39 @@ func TestMemoryCountsChanges(t *testing.T) {
 	}
 	if pages, files := m.changed(); pages != 1 || files != 5 {
 		t.Errorf("pages %d, files %d; want 1 page (d.html) and 5 files (b.css, c.html, d.html, data/x.json, data/y.json)", pages, files)
+	}
+}
+
+// TestResyncWatchesLostFolders checks that folders of the source tree the
+// watcher lost (as fsnotify can on a rename) are watched again, and named
+// for a rebuild.
+func TestResyncWatchesLostFolders(t *testing.T) {
+	src := t.TempDir()
+	for _, d := range []string{"content/guidance/ps", "pledges", "themes/default/layouts", "content/.hidden"} {
+		if err := os.MkdirAll(filepath.Join(src, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	s := &Server{cfg: Config{Source: src}}
+	if err := s.watchTree(w); err != nil {
+		t.Fatal(err)
+	}
+	if added := s.resync(w); len(added) != 0 {
+		t.Errorf("resync of a whole watch added %v", added)
+	}
+	lost := filepath.Join(src, "content", "guidance", "ps")
+	if err := w.Remove(lost); err != nil {
+		t.Fatal(err)
+	}
+	if added := s.resync(w); !slices.Equal(added, []string{lost}) {
+		t.Errorf("resync added %v, want %v", added, []string{lost})
+	}
+	if !slices.Contains(w.WatchList(), lost) {
+		t.Error("the lost folder is not watched again")
 	}
 }
