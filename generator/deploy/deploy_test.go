@@ -445,7 +445,7 @@ func TestDeployRefusesIgnoredSources(t *testing.T) {
 	f := newFixture(t, true)
 	ctx := context.Background()
 	writeFiles(t, f.src, map[string]string{
-		".git/info/exclude": "content/draft-notes.md\n*.swp\n",
+		".git/info/exclude":   "content/draft-notes.md\n*.swp\n",
 		"pledges/.x.yaml.swp": "editor state",
 	})
 	if err := Check(ctx, Options{Repo: f.src}); err != nil {
