@@ -186,8 +186,12 @@ func Build(ctx context.Context, cfg Config) (Stats, error) {
 	}
 	// Sources unchanged since the last build into this folder, and the
 	// folder untouched: there is nothing to do.
-	stamp := readStampFile(cfg.Dest)
-	key, kerr := sourcesKey(cfg)
+	var stamp []byte
+	key, kerr := "", errors.New("no stamp")
+	if !cfg.NoStamp {
+		stamp = readStampFile(cfg.Dest)
+		key, kerr = sourcesKey(cfg)
+	}
 	if kerr == nil {
 		if n, ok := upToDate(cfg, key, stamp); ok {
 			return Stats{Files: n, UpToDate: true, Duration: time.Since(start),
@@ -220,7 +224,7 @@ func Build(ctx context.Context, cfg Config) (Stats, error) {
 	}
 	ph.done("commit")
 	st.Written, st.Removed = out.Changed(), removed
-	if kerr == nil && !cfg.NoStamp {
+	if kerr == nil {
 		writeStamp(cfg, key, out.Stats())
 		ph.done("stamp")
 	}

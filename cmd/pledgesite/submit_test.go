@@ -95,6 +95,10 @@ var submitInvalid = map[string]struct {
 		},
 		check: []string{`id "Bad_ID" is not a valid id`, `"31/12/2024" is not a real date`},
 	},
+	"future-date": {
+		errors: map[string]string{"f-date": "The date 2099-01-01 is in the future: give the date the pledge was made"},
+		check:  []string{"date: 2099-01-01 is in the future"},
+	},
 	"bad-link-email-match": {
 		errors: map[string]string{
 			"f-matches":       "No pledge on this site has the id “no-such-pledge”: copy it from the end of the pledge’s web address",

@@ -142,6 +142,9 @@ func (e *DirtyError) Error() string {
 		b.WriteString("\n  " + f)
 	}
 	b.WriteString("\ncommit or stash them first, or pass --allow-dirty")
+	if slices.ContainsFunc(e.Files, func(f string) bool { return strings.HasPrefix(f, "!! ") }) {
+		b.WriteString("\n(!! marks a file git ignores but the build reads: add it with git add -f, or move it out)")
+	}
 	return b.String()
 }
 
@@ -263,9 +266,9 @@ func (p *plan) inspectSource(ctx context.Context, src runner) error {
 	}
 	p.ident = identity(ctx, src)
 	// --no-optional-locks: status must not refresh the user's index.
-	// Ignored files count too: a build reads them (a page listed in
-	// .git/info/exclude), and the site would then match no commit. Files
-	// the build skips, whose names start with a dot, do not.
+	// Ignored files count too when a build reads them (a page listed in
+	// .git/info/exclude): the site would then match no commit. Editor
+	// backups and tools' folders that it does not read do not.
 	args := append([]string{"--no-optional-locks", "status", "--porcelain", "-z", "--untracked-files=all", "--ignored=matching", "--"}, SourcePaths...)
 	out, err = src.run(ctx, nil, args...)
 	if err != nil {
@@ -277,7 +280,7 @@ func (p *plan) inspectSource(ctx context.Context, src runner) error {
 		if len(f) < 4 {
 			continue
 		}
-		if strings.HasPrefix(f, "!! ") && hiddenPath(f[3:]) {
+		if strings.HasPrefix(f, "!! ") && !readByBuild(f[3:]) {
 			continue
 		}
 		p.dirty = append(p.dirty, f)
@@ -288,13 +291,32 @@ func (p *plan) inspectSource(ctx context.Context, src runner) error {
 	return nil
 }
 
-// hiddenPath reports whether a slash path has a part starting with a dot,
-// which no build reads (editor swap files, .DS_Store).
-func hiddenPath(p string) bool {
-	for part := range strings.SplitSeq(strings.TrimSuffix(p, "/"), "/") {
-		if strings.HasPrefix(part, ".") {
+// readByBuild reports whether a build reads the file (or the folder, with
+// a trailing slash) at slash path p of the source root: site.yaml, pages
+// under content/, anything directly in pledges/ (a record, or a file the
+// build refuses), and a theme's layouts, assets and static files. Names
+// starting with a dot are skipped by all but static/.
+func readByBuild(p string) bool {
+	parts := strings.Split(strings.TrimSuffix(p, "/"), "/")
+	dir := strings.HasSuffix(p, "/")
+	hidden := slices.ContainsFunc(parts, func(s string) bool { return strings.HasPrefix(s, ".") })
+	switch {
+	case p == "site.yaml":
+		return true
+	case parts[0] == "content":
+		return !hidden && (dir || strings.HasSuffix(p, ".md"))
+	case parts[0] == "pledges":
+		return !hidden && len(parts) == 2
+	case parts[0] == "themes" && len(parts) >= 3:
+		switch parts[2] {
+		case "static":
 			return true
+		case "layouts", "assets":
+			return !hidden
 		}
+		return false
+	case parts[0] == "themes" && len(parts) == 2:
+		return dir && !hidden // a whole theme
 	}
 	return false
 }

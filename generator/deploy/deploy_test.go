@@ -439,14 +439,16 @@ func TestDeployRedact(t *testing.T) {
 }
 
 // TestDeployRefusesIgnoredSources checks that a source file git ignores,
-// which a build reads all the same, counts as uncommitted; one whose name
-// starts with a dot, which no build reads, does not.
+// which a build reads all the same, counts as uncommitted; editor backups
+// and tools' folders that no build reads do not.
 func TestDeployRefusesIgnoredSources(t *testing.T) {
 	f := newFixture(t, true)
 	ctx := context.Background()
 	writeFiles(t, f.src, map[string]string{
-		".git/info/exclude":   "content/draft-notes.md\n*.swp\n",
-		"pledges/.x.yaml.swp": "editor state",
+		".git/info/exclude":                  "content/draft-notes.md\n*.swp\n*~\nnode_modules/\n",
+		"pledges/.x.yaml.swp":                "editor state",
+		"content/about.md~":                  "backup",
+		"themes/default/node_modules/x/a.js": "tool",
 	})
 	if err := Check(ctx, Options{Repo: f.src}); err != nil {
 		t.Fatalf("an ignored editor file refused: %v", err)
@@ -509,5 +511,18 @@ func TestDeployTakesTheSourcesIdentity(t *testing.T) {
 	}
 	if got := git(t, f.remote, "log", "-1", "--format=%an <%ae> / %cn <%ce>", "gh-pages"); got != "Work Person <work@example.org> / Work Person <work@example.org>" {
 		t.Errorf("deploy commit by %q, want the identity the source repository has", got)
+	}
+}
+
+func TestReadByBuild(t *testing.T) {
+	for p, want := range map[string]bool{
+		"site.yaml": true, "content/a.md": true, "content/g/b.md": true, "content/a.md~": false, "content/.a.md.swp": false,
+		"content/g/": true, "pledges/x.yaml": true, "pledges/x.yaml~": true, "pledges/.x.swp": false, "pledges/sub/x.yaml": false,
+		"themes/t/static/.well-known/x": true, "themes/t/layouts/a.html": true, "themes/t/assets/js/.a.swp": false,
+		"themes/t/node_modules/": false, "themes/t/": true, "README.md": false,
+	} {
+		if got := readByBuild(p); got != want {
+			t.Errorf("readByBuild(%q) = %v, want %v", p, got, want)
+		}
 	}
 }

@@ -510,13 +510,14 @@ func (d *decoder) text(n *yaml.Node, field string, maxLen int) string {
 	return s
 }
 
-// Placeholder starts each text that pledgesite new writes for a
-// contributor to replace, Placeholders (package scaffold's template). A
-// record that still holds one fails check, so that "run check until it
-// reports no problems" finishes the record. Only the template's own
-// phrases count: "Replace with durable shelters" is a pledge.
+// Placeholder starts each piece of text that pledgesite new writes for a
+// contributor to replace.
 const Placeholder = "Replace with"
 
+// Placeholders are those pieces (package scaffold's template). A record
+// that still holds one fails check, so that "run check until it reports
+// no problems" finishes the record. Only the template's own phrases
+// count: "Replace with durable shelters" is a pledge.
 var Placeholders = []string{
 	"Replace with a specific title",
 	"Replace with a short summary",
@@ -855,7 +856,7 @@ func (d *decoder) links(n *yaml.Node) []Link {
 			s := d.line(v, field+".url", 2000)
 			if u, problem := publicURL(s); problem != "" {
 				d.errorf(v, RuleURL, "%s.url: %q %s", field, s, problem)
-			} else if u.String() == PlaceholderURL {
+			} else if strings.EqualFold(u.Hostname(), "example.org") && strings.Contains(strings.ToLower(u.Path), "replace-with") {
 				d.errorf(v, RulePlaceholder, "%s.url still holds the template's example address: give the address of your page", field)
 			} else {
 				l.URL = u.String()
@@ -879,34 +880,38 @@ func publicURL(s string) (*url.URL, string) {
 	case u.User != nil:
 		return nil, "must not hold a user name or password (the part before @)"
 	}
-	if !publicHost(u.Hostname()) {
+	if !PublicHost(u.Hostname()) {
 		return nil, "must be a public web address with a domain name, such as https://example.org/report"
 	}
 	return u, ""
 }
 
-// publicHost reports whether host is a public domain name, such as
-// example.org: two or more labels of letters, digits and inner hyphens,
-// the last not a number (127.1 is an address) nor a name only a local
-// network knows. Links and contact addresses must reach every reader.
-func publicHost(host string) bool {
+// LocalNames are last labels of host names only a local network knows.
+var LocalNames = []string{"localhost", "local", "internal", "localdomain", "lan", "home", "intranet", "corp"}
+
+// PublicHost reports whether host is a public domain name, such as
+// example.org: two or more labels of letters, marks, digits and inner
+// hyphens, at most 63 characters each, the last starting with a letter
+// (127.1 is an address) and not one of LocalNames. Links and contact
+// addresses must reach every reader. The schema's hostPattern says the
+// same for the submission form.
+func PublicHost(host string) bool {
 	host = strings.TrimSuffix(strings.ToLower(host), ".")
 	labels := strings.Split(host, ".")
 	if len(labels) < 2 || len(host) > 253 {
 		return false
 	}
-	switch last := labels[len(labels)-1]; {
-	case last == "" || last[0] >= '0' && last[0] <= '9':
-		return false
-	case slices.Contains([]string{"localhost", "local", "internal", "localdomain", "lan", "home", "intranet", "corp"}, last):
+	last := labels[len(labels)-1]
+	if r, _ := utf8.DecodeRuneInString(last); !unicode.IsLetter(r) || slices.Contains(LocalNames, last) {
 		return false
 	}
 	for _, l := range labels {
-		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+		if l == "" || utf8.RuneCountInString(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
 			return false
 		}
-		for _, r := range l {
-			if !(r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r > 0x7f && unicode.IsLetter(r)) {
+		for i, r := range l {
+			ok := r == '-' || r >= '0' && r <= '9' || unicode.IsLetter(r) || i > 0 && unicode.IsMark(r)
+			if !ok {
 				return false
 			}
 		}
@@ -925,7 +930,7 @@ func (d *decoder) contact(n *yaml.Node) *Contact {
 	}
 	if v := d.required(n, f, "email"); v != nil {
 		s := d.line(v, "contact.email", 254)
-		if a, err := mail.ParseAddress(s); err != nil || a.Address != s || a.Name != "" || !publicHost(s[strings.LastIndexByte(s, '@')+1:]) {
+		if a, err := mail.ParseAddress(s); err != nil || a.Address != s || a.Name != "" || !PublicHost(s[strings.LastIndexByte(s, '@')+1:]) {
 			d.errorf(v, RuleEmail, "contact.email: %q is not an email address such as name@example.org", s)
 		} else {
 			c.Email = s

@@ -13,6 +13,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
+	"unicode"
 
 	"pledgesite/generator/record"
 	"pledgesite/generator/vocab"
@@ -23,23 +25,44 @@ const ID = "/schema/pledge.schema.json"
 
 type obj = map[string]any
 
-// Text must hold something other than white space and no control
-// characters but tab and newline; a line is text without inner newlines.
-// A public host name, as record.publicHost has it: labels of letters,
-// digits and inner hyphens, the last starting with a letter and not a name
-// only a local network knows.
-const hostPattern = `(?:[a-zA-Z0-9\u00a1-\uffff](?:[a-zA-Z0-9\u00a1-\uffff-]*[a-zA-Z0-9\u00a1-\uffff])?\.)+` +
-	`(?!(?:localhost|local|internal|localdomain|lan|home|intranet|corp)\.?(?![a-zA-Z0-9\u00a1-\uffff-]))` +
-	`[a-zA-Z\u00a1-\uffff](?:[a-zA-Z0-9\u00a1-\uffff-]*[a-zA-Z0-9\u00a1-\uffff])?`
+// A public host name, as record.PublicHost has it: labels of letters,
+// marks, digits and inner hyphens, the last starting with a letter and not
+// a name only a local network knows (in any case). The patterns run with
+// the u flag, as ajv and submit.js compile them, so \p{L} is a letter.
+var (
+	label       = `[\p{L}0-9](?:[\p{L}\p{M}0-9-]{0,61}[\p{L}\p{M}0-9])?`
+	topLabel    = `\p{L}(?:[\p{L}\p{M}0-9-]{0,61}[\p{L}\p{M}0-9])?`
+	hostPattern = `(?:` + label + `\.)+(?!(?:` + caseless(record.LocalNames) + `)\.?(?![\p{L}\p{M}0-9-]))` + topLabel
+)
 
 // urlPattern is a link: https://, a public host, an optional port, and a
 // path with no white space, control characters or bad % escapes.
-const urlPattern = `^https://(?![^%]*%(?![0-9a-fA-F]{2}))` + hostPattern + `\.?(?::\d{1,5})?(?:[/?#][^\s\u0000-\u001f\u007f-\u009f\u2028-\u202e\u2066-\u2069]*)?$`
+var urlPattern = `^https://(?![\s\S]*%(?![0-9a-fA-F]{2}))` + hostPattern + `\.?(?::\d{1,5})?(?:[/?#][^\s\u0000-\u001f\u007f-\u009f\u2028-\u202e\u2066-\u2069]*)?$`
 
 // emailPattern is a contact address: a dot-atom before the @ and a public
 // host after it.
-const emailPattern = "^[a-zA-Z0-9!#$%&'*+/=?^_`{|}~\u00a1-\uffff-]+(?:\\.[a-zA-Z0-9!#$%&'*+/=?^_`{|}~\u00a1-\uffff-]+)*@" + hostPattern + "$"
+var emailPattern = `^[\p{L}\p{M}0-9!#$%&'*+/=?^_` + "`" + `{|}~-]+(?:\.[\p{L}\p{M}0-9!#$%&'*+/=?^_` + "`" + `{|}~-]+)*@` + hostPattern + `$`
 
+// caseless is an ECMAScript alternation of names, in any case.
+func caseless(names []string) string {
+	var b strings.Builder
+	for i, n := range names {
+		if i > 0 {
+			b.WriteByte('|')
+		}
+		for _, r := range n {
+			if unicode.IsLetter(r) {
+				fmt.Fprintf(&b, "[%c%c]", unicode.ToLower(r), unicode.ToUpper(r))
+			} else {
+				b.WriteRune(r)
+			}
+		}
+	}
+	return b.String()
+}
+
+// Text must hold something other than white space and no control
+// characters but tab and newline; a line is text without inner newlines.
 // The patterns are ECMAScript, as JSON Schema validators run them.
 const (
 	textPattern = `^(?=[\s\S]*\S)[^\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028-\u202e\u2066-\u2069]*$`

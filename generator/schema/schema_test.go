@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -94,6 +95,21 @@ var invalid = []struct{ name, from, to string }{
 	{"bad-measure", "measures: [c1]", "measures: [z9]"},
 	{"bad-url", "url: https://example.org/report", "url: javascript:alert(1)"},
 	{"bad-email", "email: coordinator@example.org", "email: coordinator"},
+	// Links and emails: the schema's host pattern and record.PublicHost.
+	{"url-http", "url: https://example.org/report", "url: http://example.org/report"},
+	{"url-second-bad-escape", "url: https://example.org/report", "url: https://example.org/a%20b%zz"},
+	{"url-local-in-capitals", "url: https://example.org/report", "url: https://printer.LOCAL/x"},
+	{"url-address", "url: https://example.org/report", "url: https://10.0.0.1/x"},
+	{"url-short-address", "url: https://example.org/report", "url: https://127.1/"},
+	{"url-user", "url: https://example.org/report", "url: https://user:pw@example.org/"},
+	{"url-soft-hyphen", "url: https://example.org/report", "url: \"https://ex\\u00adample.org/\""},
+	{"url-bidi", "url: https://example.org/report", "url: \"https://a\\u202eb.org/\""},
+	{"url-long-label", "url: https://example.org/report", "url: https://" + strings.Repeat("a", 64) + ".org/"},
+	{"url-underscore", "url: https://example.org/report", "url: https://ex_ample.org/"},
+	{"email-dots", "email: coordinator@example.org", "email: a..b@example.org"},
+	{"email-local-host", "email: coordinator@example.org", "email: a@x.LOCAL"},
+	{"email-address", "email: coordinator@example.org", "email: a@192.168.0.1"},
+	{"email-bare-host", "email: coordinator@example.org", "email: coordinator@riverside"},
 	{"update-status", "    status: in-progress\n    text", "    status: ongoing\n    text"},
 	{"update-missing-text", "    text: Ten beds open.\n", ""},
 	{"matching-without-matches", "kind: pledge", "kind: pledge\npledge_type: matching"},
@@ -161,6 +177,17 @@ func TestSchemaAgreesWithValidator(t *testing.T) {
 			t.Fatalf("case %s: %q not in the base record", c.name, c.from)
 		}
 		text = strings.Replace(text, strings.ReplaceAll(c.from, "%ID%", id), c.to, 1)
+		docs = append(docs, doc{"pledges/" + id + ".yaml", []byte(text)})
+	}
+
+	// Valid but unusual: both validators must accept these.
+	for i, v := range []struct{ from, to string }{
+		{"url: https://example.org/report", "url: https://उदाहरण.भारत/report"},
+		{"url: https://example.org/report", "url: https://example.org.:8443/a%20b?c=d#e"},
+		{"email: coordinator@example.org", "email: coordinator@пример.рф"},
+	} {
+		id := fmt.Sprintf("valid-unusual-%d", i)
+		text := strings.Replace(strings.ReplaceAll(validBase, "%ID%", id), v.from, v.to, 1)
 		docs = append(docs, doc{"pledges/" + id + ".yaml", []byte(text)})
 	}
 

@@ -202,13 +202,7 @@ func (s *Server) Run(ctx context.Context) error {
 			if !ok {
 				return errors.New("file watcher closed")
 			}
-			if rel, ok := s.relevant(ev.Name); ok {
-				if ev.Has(fsnotify.Create) {
-					// A new folder (or one moved in) is watched too.
-					if st, err := os.Stat(ev.Name); err == nil && st.IsDir() {
-						_ = s.addTree(w, ev.Name)
-					}
-				}
+			if rel, ok := s.watchEvent(w, ev); ok {
 				batches.in <- rel
 			}
 		case err := <-w.Errors:
@@ -258,6 +252,32 @@ func (s *Server) addTree(w *fsnotify.Watcher, dir string) error {
 	})
 }
 
+// watchEvent keeps the watches in step with a change to the source tree,
+// and returns the source path changed, when the build reads it.
+func (s *Server) watchEvent(w *fsnotify.Watcher, ev fsnotify.Event) (string, bool) {
+	rel, ok := s.relevant(ev.Name)
+	if !ok {
+		return "", false
+	}
+	// A folder renamed away: its watches, and its subfolders', stay filed
+	// under the old names; drop them, so that the new names get watches
+	// of their own (see resync).
+	if ev.Has(fsnotify.Rename) {
+		for _, p := range w.WatchList() {
+			if p == ev.Name || strings.HasPrefix(p, ev.Name+string(filepath.Separator)) {
+				_ = w.Remove(p)
+			}
+		}
+	}
+	if ev.Has(fsnotify.Create) {
+		// A new folder (or one moved in) is watched too.
+		if st, err := os.Stat(ev.Name); err == nil && st.IsDir() {
+			_ = s.addTree(w, ev.Name)
+		}
+	}
+	return rel, true
+}
+
 // resync watches every folder of the source tree that is not watched, and
 // returns those it added, whose changes may have been missed. fsnotify can
 // lose a folder renamed within the tree: adding it under its new name gets
@@ -268,7 +288,7 @@ func (s *Server) resync(w *fsnotify.Watcher) []string {
 	for _, p := range w.WatchList() {
 		have[p] = true
 	}
-	var added []string
+	var missing []string
 	for _, d := range watched {
 		root := filepath.Join(s.cfg.Source, d)
 		_ = filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
@@ -277,11 +297,29 @@ func (s *Server) resync(w *fsnotify.Watcher) []string {
 				return nil
 			case strings.HasPrefix(e.Name(), ".") && p != root:
 				return filepath.SkipDir
-			case !have[p] && w.Add(p) == nil:
-				added = append(added, p)
+			case !have[p]:
+				missing = append(missing, p)
 			}
 			return nil
 		})
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	// Added only when the watcher then lists it: an Add of a folder whose
+	// watch is filed under another name succeeds and changes nothing.
+	for _, p := range missing {
+		_ = w.Add(p)
+	}
+	have = map[string]bool{}
+	for _, p := range w.WatchList() {
+		have[p] = true
+	}
+	var added []string
+	for _, p := range missing {
+		if have[p] {
+			added = append(added, p)
+		}
 	}
 	return added
 }

@@ -478,3 +478,54 @@ func TestResyncWatchesLostFolders(t *testing.T) {
 		t.Error("the lost folder is not watched again")
 	}
 }
+
+// TestRenamedFolderIsWatched renames a folder holding a subfolder, as a
+// running server sees it, and checks that both are watched under their
+// new names and no watch is left under the old ones.
+func TestRenamedFolderIsWatched(t *testing.T) {
+	src := t.TempDir()
+	for _, d := range []string{"content/a/x", "pledges", "themes"} {
+		if err := os.MkdirAll(filepath.Join(src, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	s := &Server{cfg: Config{Source: src}}
+	if err := s.watchTree(w); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(filepath.Join(src, "content", "a"), filepath.Join(src, "content", "b")); err != nil {
+		t.Fatal(err)
+	}
+	// What Run does with the events, then with the batch.
+	deadline := time.After(5 * time.Second)
+	for renamed, created := false, false; !renamed || !created; {
+		select {
+		case ev := <-w.Events:
+			s.watchEvent(w, ev)
+			renamed = renamed || ev.Has(fsnotify.Rename)
+			created = created || ev.Has(fsnotify.Create)
+		case <-deadline:
+			t.Fatal("no rename events")
+		}
+	}
+	s.resync(w)
+	if again := s.resync(w); len(again) != 0 {
+		t.Errorf("a second resync added %v: a watch is not taking", again)
+	}
+	list := w.WatchList()
+	for _, want := range []string{"content/b", "content/b/x"} {
+		if !slices.Contains(list, filepath.Join(src, want)) {
+			t.Errorf("%s is not watched: %v", want, list)
+		}
+	}
+	for _, p := range list {
+		if strings.Contains(p, filepath.Join("content", "a")) {
+			t.Errorf("a watch is left under the old name: %s", p)
+		}
+	}
+}

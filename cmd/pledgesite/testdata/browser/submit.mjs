@@ -218,6 +218,13 @@ try {
   await enter(page, /^Date of the pledge/, '31/12/2024');
   report.cases['bad-id-and-date'] = await check(page);
 
+  // Invalid: a date in the future, which the schema allows and check
+  // refuses: the form's own rule.
+  await open(page);
+  await fill(page, { date: true });
+  await enter(page, /^Date of the pledge/, '2099-01-01');
+  report.cases['future-date'] = await check(page);
+
   // Invalid: a web address without its scheme, an email without a domain,
   // and a matching pledge whose matched pledge does not exist.
   await open(page);

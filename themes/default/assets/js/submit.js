@@ -849,25 +849,21 @@
       return { container: input.closest('.field'), error: row.querySelector('[data-error="' + key + '"]'), focus: input, controls: [input], invalidable: true };
     }
 
-    // Rules of the catalogue the schema cannot express: ids are unique, and
-    // a matching pledge matches a pledge that exists.
-    // recordErrors are the rules of pledgesite check the schema cannot
-    // state: dates not in the future (a day ahead is allowed, for time
-    // zones), and partners only with pledge_type: joint.
+    // recordErrors is a rule of pledgesite check the schema cannot state:
+    // dates not in the future (a day ahead is allowed, for time zones).
+    // The record the form makes has no updates, and partners only for a
+    // joint pledge, so check's rules on those cannot fail here.
     function recordErrors(r) {
       var out = [];
       var limit = new Date(Date.now() + 86400000).toISOString().slice(0, 10);
-      var future = function (d) { return typeof d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(d) && d > limit; };
-      if (future(r.date)) out.push({ pointer: '/date', message: 'The date ' + r.date + ' is in the future: give the date the pledge was made' });
-      (r.updates || []).forEach(function (u, i) {
-        if (u && future(u.date)) out.push({ pointer: '/updates/' + i + '/date', message: 'The date ' + u.date + ' is in the future: give the date the report was written' });
-      });
-      if (r.partners && r.partners.length && r.pledge_type !== 'joint') {
-        out.push({ pointer: '/partners', message: 'Partners are only listed for a joint pledge: choose “joint”, or remove them' });
+      if (typeof r.date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(r.date) && r.date > limit) {
+        out.push({ pointer: '/date', message: 'The date ' + r.date + ' is in the future: give the date the pledge was made' });
       }
       return out;
     }
 
+    // Rules of the catalogue the schema cannot express: ids are unique, and
+    // a matching pledge matches a pledge that exists.
     function catalogueErrors(r) {
       var out = [];
       if (!takenIDs) return out;
@@ -1253,6 +1249,8 @@
     // Following the link hands over the record as the last keystroke left
     // it: the link's address is brought up to date before it is followed.
     openLink.addEventListener('click', function () { refresh(); });
+    openLink.addEventListener('auxclick', function () { refresh(); }); // middle click: a new tab
+    openLink.addEventListener('contextmenu', function () { refresh(); }); // "open in new tab"
 
     copyButton.addEventListener('click', function () {
       refresh(); // the last keystroke's record, not the one before it
