@@ -9,10 +9,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -482,5 +484,68 @@ func TestSitemapDatesFromGit(t *testing.T) {
 	page, _ := os.ReadFile(filepath.Join(dest, "pledges", "ngo-shelter-kenya", "index.html"))
 	if !bytes.Contains(page, []byte(`Last updated <time datetime="2025-05-20">20 May 2025</time>.`)) {
 		t.Error("pledge page does not show the date of its file's last commit")
+	}
+}
+
+// memWriter keeps the files of a build, as the preview server does.
+type memWriter struct {
+	mu    sync.Mutex
+	files map[string][]byte
+}
+
+func (m *memWriter) WriteFile(name string, data []byte) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.files[name] = bytes.Clone(data)
+	return nil
+}
+
+// TestRebuildReadsDatesAfterACommit checks a long-running builder (the
+// preview server's): a commit made since its last build moves the page
+// dates of the next one.
+func TestRebuildReadsDatesAfterACommit(t *testing.T) {
+	src := fixture(t, "basic")
+	t.Setenv("GIT_CONFIG_GLOBAL", filepath.Join(src, "no-global-config"))
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	gitc := func(date string, args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", args...)
+		cmd.Dir = src
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_DATE="+date+"T10:00:00Z", "GIT_COMMITTER_DATE="+date+"T10:00:00Z",
+			"GIT_AUTHOR_NAME=T", "GIT_AUTHOR_EMAIL=t@example.org", "GIT_COMMITTER_NAME=T", "GIT_COMMITTER_EMAIL=t@example.org")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	gitc("2024-01-10", "init", "-q", "-b", "main")
+	gitc("2024-01-10", "add", "-A")
+	gitc("2024-01-10", "commit", "-q", "-m", "first")
+	b, err := NewBuilder(context.Background(), src, sassBinary(t), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	page := "pledges/ngo-shelter-kenya/index.html"
+	lastUpdated := func() string {
+		t.Helper()
+		w := &memWriter{files: map[string][]byte{}}
+		if _, _, err := b.Build(context.Background(), "", w); err != nil {
+			t.Fatal(err)
+		}
+		m := regexp.MustCompile(`Last updated <time datetime="([0-9-]+)">`).FindSubmatch(w.files[page])
+		if m == nil {
+			t.Fatalf("%s has no last-updated line", page)
+		}
+		return string(m[1])
+	}
+	if got := lastUpdated(); got != "2024-01-10" {
+		t.Fatalf("first build: last updated %s, want 2024-01-10", got)
+	}
+	p := filepath.Join(src, "pledges", "ngo-shelter-kenya.yaml")
+	data, _ := os.ReadFile(p)
+	must(t, os.WriteFile(p, bytes.Replace(data, []byte("Twenty beds"), []byte("Thirty beds"), 1), 0o644))
+	gitc("2025-05-20", "commit", "-q", "-am", "second")
+	if got := lastUpdated(); got != "2025-05-20" {
+		t.Errorf("after a commit: last updated %s, want 2025-05-20", got)
 	}
 }

@@ -300,8 +300,22 @@ func (b *Builder) Build(ctx context.Context, baseURL string, w Writer) (Stats, *
 	start := time.Now()
 	var st Stats
 	ph := &phases{last: start}
+	// A rebuild of a long-running builder looks for a commit made since
+	// the page dates were read, beside the load.
+	var head chan string
+	if b.render != nil {
+		head = make(chan string, 1)
+		go func() { head <- history.Head(ctx, b.root) }()
+	}
 	src, parts, errs := load(b.fsys, baseURL, b.records)
 	ph.done("load and validate", parts...)
+	if head != nil {
+		if h := <-head; h != b.dates.Head() {
+			b.dates = history.Load(ctx, b.root)
+			b.datesTimed = false
+			b.render.SetDates(b.dates.Of)
+		}
+	}
 	if len(errs) > 0 {
 		st.Phases = ph.list
 		return st, src, errs

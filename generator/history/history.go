@@ -26,6 +26,7 @@ import (
 type Dates struct {
 	root   string
 	byGit  map[string]string // written once, before ready is closed
+	head   string            // the commit they hold for, written with byGit
 	ready  chan struct{}
 	loaded atomic.Bool   // ready is closed: a cheaper check than a receive
 	took   time.Duration // reading git, written before ready is closed
@@ -51,9 +52,25 @@ func Load(ctx context.Context, root string) *Dates {
 			d.loaded.Store(true)
 			close(d.ready)
 		}()
-		d.byGit = readGit(ctx, root)
+		d.byGit, d.head = readGit(ctx, root)
 	}()
 	return d
+}
+
+// Head returns the commit the dates hold for, or "" outside git.
+func (d *Dates) Head() string {
+	<-d.ready
+	return d.head
+}
+
+// Head returns the commit checked out at root, or "" outside git: a
+// long-running build compares it with its Dates' to notice a commit.
+func Head(ctx context.Context, root string) string {
+	out, err := exec.CommandContext(ctx, "git", "-C", root, "rev-parse", "-q", "--verify", "HEAD").Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
 }
 
 // Took returns how long reading git took, once it is done.
@@ -63,8 +80,8 @@ func (d *Dates) Took() time.Duration {
 }
 
 // readGit returns the date of the last commit of every file under root
-// that git knows, or nil outside a repository.
-func readGit(ctx context.Context, root string) map[string]string {
+// that git knows, and the commit, or nil outside a repository.
+func readGit(ctx context.Context, root string) (map[string]string, string) {
 	git := func(args ...string) ([]byte, error) {
 		args = append([]string{"-c", "core.quotePath=false", "-C", root}, args...)
 		return exec.CommandContext(ctx, "git", args...).Output()
@@ -72,17 +89,17 @@ func readGit(ctx context.Context, root string) map[string]string {
 	// The repository, the source root's folder in it, and the commit.
 	out, err := git("rev-parse", "--show-toplevel", "--show-prefix", "HEAD")
 	if err != nil {
-		return nil
+		return nil, ""
 	}
 	lines := strings.Split(string(out), "\n")
 	if len(lines) < 3 {
-		return nil
+		return nil, ""
 	}
 	top, prefix, head := lines[0], lines[1], lines[2]
 	cachePath := cacheFile(top, prefix)
 	cached, since := readCache(cachePath)
 	if since == head {
-		return cached
+		return cached, head
 	}
 	// The log is asked for without a pathspec and cut to the source
 	// root's folder here: a pathspec (or --relative) makes git diff every
@@ -101,7 +118,7 @@ func readGit(ctx context.Context, root string) map[string]string {
 		args = append(args, head)
 	}
 	if out, err = git(args...); err != nil {
-		return nil
+		return nil, ""
 	}
 	dates := parseLog(string(out), prefix)
 	for path, date := range cached {
@@ -110,7 +127,7 @@ func readGit(ctx context.Context, root string) map[string]string {
 		dates[path] = max(dates[path], date)
 	}
 	writeCache(cachePath, head, dates)
-	return dates
+	return dates, head
 }
 
 // parseLog reads git log output: commits newest first, each a

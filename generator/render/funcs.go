@@ -55,7 +55,7 @@ func (r *Renderer) Funcs() template.FuncMap {
 		"schemaURL":     func() string { return r.Rel(schema.ID) },
 		"jsonld":        jsonLD,
 		"schema":        r.schemaOrg,
-		"lastUpdated":   r.dates,
+		"lastUpdated":   func(path string) string { return r.dates(path) }, // r.dates changes after a commit (SetDates)
 		"add":           func(a, b int) int { return a + b },
 		"first":         func(n int, recs []*record.Pledge) []*record.Pledge { return recs[:min(n, len(recs))] },
 	}

@@ -99,6 +99,10 @@ func (r *Renderer) Reset(s *site.Site, assets Assets) {
 	*r = Renderer{site: s, md: r.md, assets: assets, base: s.Config.BasePath(), dates: r.dates, memo: r.memo, theme: r.theme}
 }
 
+// SetDates replaces what tells when a source file last changed: a
+// long-running build reads the dates again after a commit.
+func (r *Renderer) SetDates(dates func(path string) string) { r.dates = dates }
+
 // Theme returns the theme the renderer has, or nil.
 func (r *Renderer) Theme() *Theme { return r.theme }
 
