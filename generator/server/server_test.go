@@ -445,12 +445,12 @@ func TestMemoryCountsChanges(t *testing.T) {
 	}
 }
 
-// TestResyncWatchesLostFolders checks that folders of the source tree the
-// watcher lost (as fsnotify can on a rename) are watched again, and named
-// for a rebuild.
-func TestResyncWatchesLostFolders(t *testing.T) {
+// watchedTree makes the folders dirs in a new source root and watches it
+// as a server does, until the test ends.
+func watchedTree(t *testing.T, dirs ...string) (string, *Server, *fsnotify.Watcher) {
+	t.Helper()
 	src := t.TempDir()
-	for _, d := range []string{"content/guidance/ps", "pledges", "themes/default/layouts", "content/.hidden"} {
+	for _, d := range dirs {
 		if err := os.MkdirAll(filepath.Join(src, d), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -459,11 +459,19 @@ func TestResyncWatchesLostFolders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer w.Close()
+	t.Cleanup(func() { w.Close() })
 	s := &Server{cfg: Config{Source: src}}
 	if err := s.watchTree(w); err != nil {
 		t.Fatal(err)
 	}
+	return src, s, w
+}
+
+// TestResyncWatchesLostFolders checks that folders of the source tree the
+// watcher lost (as fsnotify can on a rename) are watched again, and named
+// for a rebuild.
+func TestResyncWatchesLostFolders(t *testing.T) {
+	src, s, w := watchedTree(t, "content/guidance/ps", "pledges", "themes/default/layouts", "content/.hidden")
 	if added := s.resync(w); len(added) != 0 {
 		t.Errorf("resync of a whole watch added %v", added)
 	}
@@ -483,21 +491,7 @@ func TestResyncWatchesLostFolders(t *testing.T) {
 // running server sees it, and checks that both are watched under their
 // new names and no watch is left under the old ones.
 func TestRenamedFolderIsWatched(t *testing.T) {
-	src := t.TempDir()
-	for _, d := range []string{"content/a/x", "pledges", "themes"} {
-		if err := os.MkdirAll(filepath.Join(src, d), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	w, err := fsnotify.NewWatcher()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	s := &Server{cfg: Config{Source: src}}
-	if err := s.watchTree(w); err != nil {
-		t.Fatal(err)
-	}
+	src, s, w := watchedTree(t, "content/a/x", "pledges", "themes")
 	if err := os.Rename(filepath.Join(src, "content", "a"), filepath.Join(src, "content", "b")); err != nil {
 		t.Fatal(err)
 	}

@@ -378,19 +378,7 @@ func syntaxHint(msg string) string {
 }
 
 func firstNonBlank(data []byte, line int) int {
-	for i := 1; len(data) > 0; i++ {
-		end := bytes.IndexByte(data, '\n')
-		cur := data
-		if end >= 0 {
-			cur, data = data[:end], data[end+1:]
-		} else {
-			data = nil
-		}
-		if i == line {
-			return indentCols(cur) + 1
-		}
-	}
-	return 1
+	return indentCols(lineAt(data, line)) + 1
 }
 
 func indentCols(line []byte) int {
