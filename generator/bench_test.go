@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"os"
@@ -19,23 +20,30 @@ import (
 )
 
 // benchSource returns a source tree with n synthetic pledges beside the
-// shipped guidance, theme and settings, made once per size and test run.
+// shipped guidance, theme and settings. The records are kept in the temp
+// folder between runs while synth would write the same ones (a stamp beside
+// the tree holds its fingerprint); the theme, guidance and settings are
+// always the working tree's.
 func benchSource(b testing.TB, n int) string {
 	b.Helper()
 	dir := filepath.Join(os.TempDir(), "pledgesite-bench-"+strconv.Itoa(n))
 	root := moduleRoot(b)
-	if _, err := os.Stat(filepath.Join(dir, "pledges")); err == nil {
-		// The records are kept between runs; the theme, guidance and
-		// settings are the working tree's.
+	src, errs := Load(os.DirFS(root), "")
+	if len(errs) > 0 {
+		b.Fatal(errs)
+	}
+	var measures []string
+	for _, m := range src.Content.Measures {
+		measures = append(measures, m.Measure)
+	}
+	opt := synth.Options{N: n, Seed: 1, Measures: measures, MSP: "msp-trafficking-in-persons"}
+	stamp := []byte(synth.Fingerprint(opt) + "\n")
+	if old, err := os.ReadFile(dir + ".stamp"); err == nil && bytes.Equal(old, stamp) {
 		for _, d := range []string{"content", "themes"} {
 			os.RemoveAll(filepath.Join(dir, d))
 			copyTree(b, filepath.Join(root, d), filepath.Join(dir, d), nil)
 		}
-		data, err := os.ReadFile(filepath.Join(root, "site.yaml"))
-		if err != nil {
-			b.Fatal(err)
-		}
-		os.WriteFile(filepath.Join(dir, "site.yaml"), data, 0o644)
+		copySettings(b, root, dir)
 		return dir
 	}
 	tmp := dir + ".tmp"
@@ -46,26 +54,32 @@ func benchSource(b testing.TB, n int) string {
 	copyTree(b, filepath.Join(root, "pledges"), filepath.Join(tmp, "pledges"), func(rel string) bool {
 		return rel != "." && rel != "msp-trafficking-in-persons.yaml"
 	})
-	data, err := os.ReadFile(filepath.Join(root, "site.yaml"))
-	if err != nil {
+	copySettings(b, root, tmp)
+	if _, err := synth.Write(filepath.Join(tmp, "pledges"), opt); err != nil {
 		b.Fatal(err)
 	}
-	os.WriteFile(filepath.Join(tmp, "site.yaml"), data, 0o644)
-	src, errs := Load(os.DirFS(root), "")
-	if len(errs) > 0 {
-		b.Fatal(errs)
-	}
-	var measures []string
-	for _, m := range src.Content.Measures {
-		measures = append(measures, m.Measure)
-	}
-	if _, err := synth.Write(filepath.Join(tmp, "pledges"), synth.Options{N: n, Seed: 1, Measures: measures, MSP: "msp-trafficking-in-persons"}); err != nil {
+	os.Remove(dir + ".stamp")
+	if err := os.RemoveAll(dir); err != nil {
 		b.Fatal(err)
 	}
 	if err := os.Rename(tmp, dir); err != nil {
 		b.Fatal(err)
 	}
+	if err := os.WriteFile(dir+".stamp", stamp, 0o644); err != nil {
+		b.Fatal(err)
+	}
 	return dir
+}
+
+// copySettings copies the working tree's site.yaml into dir.
+func copySettings(b testing.TB, root, dir string) {
+	data, err := os.ReadFile(filepath.Join(root, "site.yaml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "site.yaml"), data, 0o644); err != nil {
+		b.Fatal(err)
+	}
 }
 
 // discard is a Writer that keeps nothing, to time the build without disk.

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"os"
@@ -32,11 +30,7 @@ func sourceTree(root, work string, n int, seed uint64) (dir string, made bool, e
 		return "", false, err
 	}
 	opt := synth.Options{N: n, Seed: seed, Measures: measures, MSP: mspID}
-	fp, err := synthFingerprint(work, opt)
-	if err != nil {
-		return "", false, err
-	}
-	stamp := fmt.Sprintf("synth n=%d seed=%d msp=%s output=%s\n", n, seed, mspID, fp)
+	stamp := fmt.Sprintf("synth n=%d seed=%d msp=%s output=%s\n", n, seed, mspID, synth.Fingerprint(opt))
 	if old, err := os.ReadFile(stampFile); err == nil && string(old) == stamp && countYAML(filepath.Join(dir, "pledges")) == n+1 {
 		return dir, false, copyShared(root, dir)
 	}
@@ -85,35 +79,6 @@ func shippedMeasures(root string) ([]string, error) {
 		return nil, fmt.Errorf("no guidance measures found under %s/content/guidance", root)
 	}
 	return measures, nil
-}
-
-// synthFingerprint hashes the first records synth writes with these
-// options, so a kept source tree is made again when the generator (or the
-// measures it tags with) changed since.
-func synthFingerprint(work string, opt synth.Options) (string, error) {
-	tmp, err := os.MkdirTemp(work, "synth-fingerprint-")
-	if err != nil {
-		return "", err
-	}
-	defer os.RemoveAll(tmp)
-	opt.N = min(opt.N, 50)
-	if _, err := synth.Write(tmp, opt); err != nil {
-		return "", err
-	}
-	files, err := listFiles(tmp)
-	if err != nil {
-		return "", err
-	}
-	h := sha256.New()
-	for _, f := range files {
-		data, err := os.ReadFile(filepath.Join(tmp, f.rel))
-		if err != nil {
-			return "", err
-		}
-		fmt.Fprintf(h, "%s %d\x00", f.rel, len(data))
-		h.Write(data)
-	}
-	return hex.EncodeToString(h.Sum(nil))[:16], nil
 }
 
 // copyShared copies content/, themes/ and site.yaml of the working tree

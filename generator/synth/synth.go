@@ -6,6 +6,8 @@
 package synth
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -40,6 +42,21 @@ func Write(dir string, opt Options) (int64, error) {
 		total += int64(len(data))
 	}
 	return total, nil
+}
+
+// Fingerprint identifies the catalogue Write would make for opt, from the
+// first records only, so that a tree made earlier can be reused while the
+// generator and its inputs are unchanged, and made again when they change.
+func Fingerprint(opt Options) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "n=%d seed=%d msp=%q measures=%q\x00", opt.N, opt.Seed, opt.MSP, opt.Measures)
+	g := newGen(opt)
+	for i := range min(opt.N, 50) {
+		id, data := g.record(i)
+		fmt.Fprintf(h, "%s %d\x00", id, len(data))
+		h.Write(data)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
 type gen struct {

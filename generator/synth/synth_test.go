@@ -112,6 +112,28 @@ func TestWriteIsDeterministic(t *testing.T) {
 	}
 }
 
+// TestFingerprint: a kept catalogue is reused only while Write would make
+// the same one, so every option that changes the files changes the print.
+func TestFingerprint(t *testing.T) {
+	base := synth.Options{N: 100, Seed: 1, Measures: []string{"a1", "b2"}, MSP: mspID}
+	print := synth.Fingerprint(base)
+	if again := synth.Fingerprint(base); again != print {
+		t.Fatalf("same options, prints %s then %s", print, again)
+	}
+	for name, change := range map[string]func(o *synth.Options){
+		"size":     func(o *synth.Options) { o.N = 101 },
+		"seed":     func(o *synth.Options) { o.Seed = 2 },
+		"measures": func(o *synth.Options) { o.Measures = []string{"a1", "b3"} },
+		"msp":      func(o *synth.Options) { o.MSP = "" },
+	} {
+		o := base
+		change(&o)
+		if synth.Fingerprint(o) == print {
+			t.Errorf("another %s, same print %s", name, print)
+		}
+	}
+}
+
 // TestRecordsAreValid decodes every generated record as pledgesite check
 // would: no problem in any file, and the references (measures and the
 // multistakeholder pledge) resolve against the shipped guidance.
