@@ -52,6 +52,7 @@ fuzz: ## run each fuzz target for FUZZTIME
 	$(GO) test ./generator/markdown -run '^$$' -fuzz FuzzTextOf -fuzztime $(FUZZTIME)
 	$(GO) test ./generator/content -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
 	$(GO) test ./generator/yamlsrc -run '^$$' -fuzz FuzzOneDocument -fuzztime $(FUZZTIME)
+	$(GO) test ./generator/yamlsrc -run '^$$' -fuzz FuzzLift -fuzztime $(FUZZTIME)
 	$(GO) test ./generator/render -run '^$$' -fuzz FuzzPageMeta -fuzztime $(FUZZTIME)
 	$(GO) test ./generator -run '^$$' -fuzz FuzzReadStamp -fuzztime $(FUZZTIME)
 

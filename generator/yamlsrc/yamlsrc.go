@@ -68,7 +68,7 @@ func Parse(path string, data []byte) (*yaml.Node, diag.List) {
 	if !mayHoldDocuments(data) {
 		// One document for sure: parse the bytes as they are, without the
 		// Decoder's reader and its copies.
-		if err := yaml.Unmarshal(data, &doc); err != nil {
+		if err := unmarshal(data, &doc); err != nil {
 			errs = append(errs, syntaxError(path, data, err))
 			return nil, errs
 		}
