@@ -173,8 +173,13 @@ func BenchmarkRebuild10k(b *testing.B) {
 		b.Fatal(err)
 	}
 	builder.TrustEvents(true) // as the server does: it forgets what changed
-	rel := "pledges/synthetic-academia-000015.yaml"
-	file := filepath.Join(src, rel)
+	// The first synthetic record, whichever name synth gave it.
+	files, err := filepath.Glob(filepath.Join(src, "pledges", "synthetic-*.yaml"))
+	if err != nil || len(files) == 0 {
+		b.Fatalf("no synthetic record in %s: %v", src, err)
+	}
+	file := files[0]
+	rel := "pledges/" + filepath.Base(file)
 	orig, err := os.ReadFile(file)
 	if err != nil {
 		b.Fatal(err)
