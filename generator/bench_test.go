@@ -1,7 +1,6 @@
 package generator
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"os"
@@ -21,9 +20,8 @@ import (
 
 // benchSource returns a source tree with n synthetic pledges beside the
 // shipped guidance, theme and settings. The records are kept in the temp
-// folder between runs while synth would write the same ones (a stamp beside
-// the tree holds its fingerprint); the theme, guidance and settings are
-// always the working tree's.
+// folder between runs while synth would write the same ones; the theme,
+// guidance and settings are always the working tree's.
 func benchSource(b testing.TB, n int) string {
 	b.Helper()
 	dir := filepath.Join(os.TempDir(), "pledgesite-bench-"+strconv.Itoa(n))
@@ -37,8 +35,7 @@ func benchSource(b testing.TB, n int) string {
 		measures = append(measures, m.Measure)
 	}
 	opt := synth.Options{N: n, Seed: 1, Measures: measures, MSP: "msp-trafficking-in-persons"}
-	stamp := []byte(synth.Fingerprint(opt) + "\n")
-	if old, err := os.ReadFile(dir + ".stamp"); err == nil && bytes.Equal(old, stamp) {
+	if synth.Current(dir, opt) {
 		for _, d := range []string{"content", "themes"} {
 			os.RemoveAll(filepath.Join(dir, d))
 			copyTree(b, filepath.Join(root, d), filepath.Join(dir, d), nil)
@@ -58,14 +55,13 @@ func benchSource(b testing.TB, n int) string {
 	if _, err := synth.Write(filepath.Join(tmp, "pledges"), opt); err != nil {
 		b.Fatal(err)
 	}
-	os.Remove(dir + ".stamp")
 	if err := os.RemoveAll(dir); err != nil {
 		b.Fatal(err)
 	}
 	if err := os.Rename(tmp, dir); err != nil {
 		b.Fatal(err)
 	}
-	if err := os.WriteFile(dir+".stamp", stamp, 0o644); err != nil {
+	if err := synth.MarkCurrent(dir, opt); err != nil {
 		b.Fatal(err)
 	}
 	return dir

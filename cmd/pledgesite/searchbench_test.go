@@ -271,12 +271,14 @@ func writeSearchBenchJSON(t *testing.T, sizes []searchBenchResult) []searchBench
 // searchBenchSource returns a source tree with n synthetic pledges and the
 // real multistakeholder record beside the shipped guidance, theme and
 // settings. The records are kept in the system's temporary folder between
-// runs (writing 100,000 files takes a while); the rest is refreshed.
+// runs (writing 100,000 files takes a while) while synth would write the
+// same; the rest is refreshed.
 func searchBenchSource(t *testing.T, n int) (string, time.Duration) {
 	t.Helper()
 	dir := filepath.Join(os.TempDir(), "pledgesite-searchbench-"+strconv.Itoa(n))
 	keep := func(name string) bool { return name == "msp-trafficking-in-persons.yaml" }
-	if entries, err := os.ReadDir(filepath.Join(dir, "pledges")); err == nil && len(entries) == n+1 {
+	opt := benchOptions(t, n)
+	if entries, err := os.ReadDir(filepath.Join(dir, "pledges")); err == nil && len(entries) == n+1 && synth.Current(dir, opt) {
 		for _, d := range []string{"content", "themes", "node_modules", "site.yaml"} {
 			os.RemoveAll(filepath.Join(dir, d))
 		}
@@ -293,18 +295,13 @@ func searchBenchSource(t *testing.T, n int) (string, time.Duration) {
 	os.RemoveAll(tmp)
 	os.RemoveAll(dir)
 	searchSource(t, tmp, keep)
-	src, errs := generator.Load(os.DirFS(moduleRoot(t)), "")
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
-	var measures []string
-	for _, m := range src.Content.Measures {
-		measures = append(measures, m.Measure)
-	}
-	if _, err := synth.Write(filepath.Join(tmp, "pledges"), synth.Options{N: n, Seed: 1, Measures: measures, MSP: "msp-trafficking-in-persons"}); err != nil {
+	if _, err := synth.Write(filepath.Join(tmp, "pledges"), opt); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.Rename(tmp, dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := synth.MarkCurrent(dir, opt); err != nil {
 		t.Fatal(err)
 	}
 	return dir, time.Since(start)

@@ -196,7 +196,8 @@ func TestServeBench(t *testing.T) {
 // the shipped guidance, theme and settings, as generator/bench_test.go's
 // benchSource makes it (the shipped multistakeholder record and n records
 // from synth with seed 1), kept in the temporary folder between runs under
-// a name of its own, since this benchmark edits it.
+// a name of its own, since this benchmark edits it, while synth would write
+// the same records.
 func serveBenchSource(t *testing.T, n int) string {
 	t.Helper()
 	dir := filepath.Join(os.TempDir(), "pledgesite-serve-bench-"+strconv.Itoa(n))
@@ -214,16 +215,17 @@ func serveBenchSource(t *testing.T, n int) string {
 			t.Fatal(err)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(dir, "pledges")); err == nil {
-		// The records are kept between runs; the theme, guidance and
-		// settings are the working tree's.
+	opt := benchOptions(t, n)
+	msp := opt.MSP
+	if synth.Current(dir, opt) {
+		// The records are kept between runs while synth would write the
+		// same; the theme, guidance and settings are the working tree's.
 		refresh(dir)
 		return dir
 	}
 	tmp := dir + ".tmp"
 	os.RemoveAll(tmp)
 	refresh(tmp)
-	const msp = "msp-trafficking-in-persons"
 	if err := os.MkdirAll(filepath.Join(tmp, "pledges"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -234,7 +236,27 @@ func serveBenchSource(t *testing.T, n int) string {
 	if err := os.WriteFile(filepath.Join(tmp, "pledges", msp+".yaml"), data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	src, errs := generator.Load(os.DirFS(root), "")
+	if _, err := synth.Write(filepath.Join(tmp, "pledges"), opt); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := synth.MarkCurrent(dir, opt); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// benchOptions are the options of the synthetic catalogue of n pledges the
+// benchmarks build: seed 1, the shipped measures, contributions to the
+// shipped multistakeholder pledge.
+func benchOptions(t *testing.T, n int) synth.Options {
+	t.Helper()
+	src, errs := generator.Load(os.DirFS(moduleRoot(t)), "")
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
@@ -242,13 +264,7 @@ func serveBenchSource(t *testing.T, n int) string {
 	for _, m := range src.Content.Measures {
 		measures = append(measures, m.Measure)
 	}
-	if _, err := synth.Write(filepath.Join(tmp, "pledges"), synth.Options{N: n, Seed: 1, Measures: measures, MSP: msp}); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Rename(tmp, dir); err != nil {
-		t.Fatal(err)
-	}
-	return dir
+	return synth.Options{N: n, Seed: 1, Measures: measures, MSP: "msp-trafficking-in-persons"}
 }
 
 // sseEvent is one event of the server's stream, stamped on arrival.

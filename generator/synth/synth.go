@@ -59,6 +59,21 @@ func Fingerprint(opt Options) string {
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
+// Current reports whether the tree at dir was marked by MarkCurrent with
+// the same fingerprint: benchmarks keep catalogues between runs (writing
+// 100,000 files takes a while) and must make them again when synth or its
+// options changed since.
+func Current(dir string, opt Options) bool {
+	old, err := os.ReadFile(dir + ".synth")
+	return err == nil && string(old) == Fingerprint(opt)+"\n"
+}
+
+// MarkCurrent records beside dir (in dir + ".synth") that it holds the
+// catalogue of opt.
+func MarkCurrent(dir string, opt Options) error {
+	return os.WriteFile(dir+".synth", []byte(Fingerprint(opt)+"\n"), 0o644)
+}
+
 type gen struct {
 	opt       Options
 	rng       *rand.Rand
