@@ -72,6 +72,9 @@ type Server struct {
 	ready     chan struct{}
 	attempts  int // rebuilds, good or failed
 	good      int // rebuilds that replaced the site
+	// moved is set when a folder of the source tree may have appeared,
+	// moved or gone since the last resync, which then looks again.
+	moved bool
 }
 
 type event struct{ name, data string }
@@ -209,14 +212,10 @@ func (s *Server) Run(ctx context.Context) error {
 			// Events may have been lost (a full queue): look at every
 			// record file again.
 			fmt.Fprintf(s.cfg.Log, "watch: %v; checking every file\n", err)
+			s.moved = true
 			batches.in <- "pledges"
 		case batch := <-batches.out:
-			for _, dir := range s.resync(w) {
-				if rel, ok := s.relevant(dir); ok {
-					batch = append(batch, rel)
-				}
-			}
-			s.rebuild(ctx, batch)
+			s.rebuild(ctx, append(batch, s.regained(w)...))
 		}
 	}
 }
@@ -262,20 +261,41 @@ func (s *Server) watchEvent(w *fsnotify.Watcher, ev fsnotify.Event) (string, boo
 	// A folder renamed away: its watches, and its subfolders', stay filed
 	// under the old names; drop them, so that the new names get watches
 	// of their own (see resync).
-	if ev.Has(fsnotify.Rename) {
+	if ev.Has(fsnotify.Rename) || ev.Has(fsnotify.Remove) {
 		for _, p := range w.WatchList() {
 			if p == ev.Name || strings.HasPrefix(p, ev.Name+string(filepath.Separator)) {
-				_ = w.Remove(p)
+				s.moved = true
+				if ev.Has(fsnotify.Rename) {
+					_ = w.Remove(p)
+				}
 			}
 		}
 	}
 	if ev.Has(fsnotify.Create) {
 		// A new folder (or one moved in) is watched too.
 		if st, err := os.Stat(ev.Name); err == nil && st.IsDir() {
+			s.moved = true
 			_ = s.addTree(w, ev.Name)
 		}
 	}
 	return rel, true
+}
+
+// regained returns the source paths of the folders resync watched again,
+// when folders may have moved since it last looked: walking the tree takes
+// milliseconds with 10,000 records in one folder, too long for every save.
+func (s *Server) regained(w *fsnotify.Watcher) []string {
+	if !s.moved {
+		return nil
+	}
+	s.moved = false
+	var rels []string
+	for _, dir := range s.resync(w) {
+		if rel, ok := s.relevant(dir); ok {
+			rels = append(rels, rel)
+		}
+	}
+	return rels
 }
 
 // resync watches every folder of the source tree that is not watched, and

@@ -487,6 +487,43 @@ func TestResyncWatchesLostFolders(t *testing.T) {
 	}
 }
 
+// TestSavedFileLeavesWatches: saving a record, written in place or as
+// editors do (a new file renamed over the old), moves no folder, so the
+// batch does not walk the tree.
+func TestSavedFileLeavesWatches(t *testing.T) {
+	src, s, w := watchedTree(t, "content", "pledges", "themes")
+	rec := filepath.Join(src, "pledges", "a.yaml")
+	if err := os.WriteFile(rec, []byte("id: a\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(rec+".tmp", []byte("id: a\ntitle: b\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(rec+".tmp", rec); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(rec); err != nil {
+		t.Fatal(err)
+	}
+	// The events, until the removal's has come.
+	deadline := time.After(5 * time.Second)
+	for removed := false; !removed; {
+		select {
+		case ev := <-w.Events:
+			s.watchEvent(w, ev)
+			removed = ev.Has(fsnotify.Remove) && ev.Name == rec
+		case <-deadline:
+			t.Fatal("no event for the removal")
+		}
+	}
+	if s.moved {
+		t.Error("saving a file marked the tree for a walk")
+	}
+	if got := s.regained(w); got != nil {
+		t.Errorf("regained %v after a save", got)
+	}
+}
+
 // TestRenamedFolderIsWatched renames a folder holding a subfolder, as a
 // running server sees it, and checks that both are watched under their
 // new names and no watch is left under the old ones.
@@ -507,7 +544,10 @@ func TestRenamedFolderIsWatched(t *testing.T) {
 			t.Fatal("no rename events")
 		}
 	}
-	s.resync(w)
+	if !s.moved {
+		t.Fatal("a folder renamed left the tree unmarked: the batch would not look for lost watches")
+	}
+	s.regained(w)
 	if again := s.resync(w); len(again) != 0 {
 		t.Errorf("a second resync added %v: a watch is not taking", again)
 	}
