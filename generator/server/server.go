@@ -72,8 +72,8 @@ type Server struct {
 	ready     chan struct{}
 	attempts  int // rebuilds, good or failed
 	good      int // rebuilds that replaced the site
-	// moved is set when a folder of the source tree may have appeared,
-	// moved or gone since the last resync, which then looks again.
+	// moved is set when a folder of the source tree may have appeared
+	// or moved since the last resync, which the next batch then runs.
 	moved bool
 }
 
@@ -260,14 +260,12 @@ func (s *Server) watchEvent(w *fsnotify.Watcher, ev fsnotify.Event) (string, boo
 	}
 	// A folder renamed away: its watches, and its subfolders', stay filed
 	// under the old names; drop them, so that the new names get watches
-	// of their own (see resync).
-	if ev.Has(fsnotify.Rename) || ev.Has(fsnotify.Remove) {
+	// of their own (see resync, which the next batch runs).
+	if ev.Has(fsnotify.Rename) {
 		for _, p := range w.WatchList() {
 			if p == ev.Name || strings.HasPrefix(p, ev.Name+string(filepath.Separator)) {
 				s.moved = true
-				if ev.Has(fsnotify.Rename) {
-					_ = w.Remove(p)
-				}
+				_ = w.Remove(p)
 			}
 		}
 	}
