@@ -51,12 +51,17 @@ func unmarshal(data []byte, doc *yaml.Node) error {
 //     spaces only;
 //   - its text holds only characters YAML allows in a file, none of which
 //     it reads as a line break;
-//   - it ends at a line that starts with a key (a lowercase letter or an
-//     underscore), or at the end of a file that ends with a line break.
+//   - it ends at a line that starts with a lowercase letter or an
+//     underscore (a key, or an error yaml.v3 reports), or at the end of a
+//     file that ends with a line break. Not at a comment: yaml.v3 counts
+//     the line breaks before a comment to decide what it belongs to, and
+//     the emptied lines would count differently.
 //
-// Files with a carriage return or a byte order mark are left whole. data
-// must hold none of the characters controlChar finds, which Parse refuses
-// first: some of them end lines in YAML.
+// Files with a carriage return, or a byte order mark at the start, are
+// left whole. data must hold none of the characters controlChar finds,
+// which Parse refuses first: U+0085, U+2028 and U+2029 end lines in YAML,
+// so lines here would not be yaml.v3's, and plainText does not look for
+// the ASCII controls yaml.v3 refuses.
 func liftBlocks(data []byte) ([]byte, []lifted) {
 	// YAML ends lines at a carriage return too, and reads what follows a
 	// byte order mark at the start differently.
@@ -196,8 +201,9 @@ func blockText(data []byte, starts []int, first int, clip bool) (end int, value 
 
 // plainText reports whether yaml.v3 reads text as it is. Of the
 // characters its reader refuses or reads as a line break, those outside
-// controlChar's are all beyond ASCII: C1 controls, a byte order mark, and
-// U+FFFE and U+FFFF. Text is mostly ASCII, skipped eight bytes at a time.
+// controlChar's are all beyond ASCII: C1 controls, U+FFFE and U+FFFF. A
+// byte order mark, which yaml.v3 skips in places, is refused too, to be
+// safe. Text is mostly ASCII, skipped eight bytes at a time.
 func plainText(text []byte) bool {
 	for i := 0; i < len(text); {
 		if i+8 <= len(text) && binary.LittleEndian.Uint64(text[i:])&0x8080808080808080 == 0 {
