@@ -197,7 +197,8 @@ const hugoSiteVersion = "hugo-site v1"
 // stamp matches; settings and layouts are written every time.
 func hugoSite(work, src string, n int, cfg config.Site) (string, error) {
 	dir := filepath.Join(work, "hugo-"+strconv.Itoa(n))
-	srcStamp, _ := os.ReadFile(filepath.Join(filepath.Dir(src), filepath.Base(src)+".stamp"))
+	// The source tree's records are named by synth's mark beside it.
+	srcStamp, _ := os.ReadFile(src + ".synth")
 	stamp := hugoSiteVersion + "\n" + string(srcStamp)
 	stampFile := dir + ".stamp"
 	if old, err := os.ReadFile(stampFile); err != nil || string(old) != stamp {

@@ -19,22 +19,19 @@ const mspID = "msp-trafficking-in-persons"
 // sourceTree returns <work>/src-<n>: the shipped guidance, theme and
 // settings, the real multistakeholder record and n synthetic records (the
 // same tree generator/bench_test.go builds). The records are made once and
-// kept while the stamp beside the tree matches; the guidance, theme and
-// settings are copied from the working tree on every run, so the benchmark
-// measures the theme as it is now.
+// kept while synth would write the same (synth.Current); the guidance,
+// theme and settings are copied from the working tree on every run, so
+// the benchmark measures the theme as it is now.
 func sourceTree(root, work string, n int, seed uint64) (dir string, made bool, err error) {
 	dir = filepath.Join(work, "src-"+strconv.Itoa(n))
-	stampFile := dir + ".stamp"
 	measures, err := shippedMeasures(root)
 	if err != nil {
 		return "", false, err
 	}
 	opt := synth.Options{N: n, Seed: seed, Measures: measures, MSP: mspID}
-	stamp := fmt.Sprintf("synth n=%d seed=%d msp=%s output=%s\n", n, seed, mspID, synth.Fingerprint(opt))
-	if old, err := os.ReadFile(stampFile); err == nil && string(old) == stamp && countYAML(filepath.Join(dir, "pledges")) == n+1 {
+	if synth.Current(dir, opt) && countYAML(filepath.Join(dir, "pledges")) == n+1 {
 		return dir, false, copyShared(root, dir)
 	}
-	os.Remove(stampFile)
 	tmp := dir + ".tmp"
 	if err := os.RemoveAll(tmp); err != nil {
 		return "", false, err
@@ -61,7 +58,7 @@ func sourceTree(root, work string, n int, seed uint64) (dir string, made bool, e
 	if err := os.Rename(tmp, dir); err != nil {
 		return "", false, err
 	}
-	return dir, true, os.WriteFile(stampFile, []byte(stamp), 0o644)
+	return dir, true, synth.MarkCurrent(dir, opt)
 }
 
 // shippedMeasures returns the measure ids of the working tree's guidance,
