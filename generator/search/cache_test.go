@@ -135,3 +135,41 @@ func TestCacheUpdateEqualsFullBuild(t *testing.T) {
 		}
 	}
 }
+
+// TestNewestRecordKeepsFragments adds a record newer than all the others
+// and checks that every fragment of the last build is still there,
+// byte for byte, and that the new record's is the one file added: adding
+// the newest pledge must not renumber the documents, or publishing it
+// would rewrite every fragment.
+func TestNewestRecordKeepsFragments(t *testing.T) {
+	defer func(n int) { mergeChunk = n }(mergeChunk)
+	mergeChunk = 64 // documents merged in several chunks
+	recs := synthRecords(t, 200)
+	rel := func(p string) string { return p }
+	text := func(p *record.Pledge) string { return p.Description }
+	fragments := func(recs []*record.Pledge) map[string][]byte {
+		s := site.New(config.Site{Title: "T", BaseURL: "/", PageSize: 100}, &content.Set{}, recs)
+		out := map[string][]byte{}
+		if _, err := Build(s, rel, text, nil, func(name string, data []byte) error {
+			out[name] = data
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	before := fragments(recs)
+	newest := *recs[3]
+	newest.ID, newest.Date, newest.Sum = "newest-record", "2099-01-01", [2]uint64{1, 2}
+	after := fragments(append(slices.Clone(recs), &newest))
+
+	for name, data := range before {
+		if !bytes.Equal(after[name], data) {
+			t.Errorf("%s changed when a newer record was added", name)
+		}
+	}
+	added := FragmentFile(len(recs))
+	if len(after) != len(before)+1 || !bytes.Contains(after[added], []byte(`"id":"newest-record"`)) {
+		t.Errorf("fragments went from %d to %d; want one more, %s, the new record's: %s", len(before), len(after), added, after[added])
+	}
+}

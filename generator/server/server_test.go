@@ -17,6 +17,7 @@ import (
 	"github.com/fsnotify/fsnotify"
 
 	"pledgesite/generator"
+	"pledgesite/generator/search"
 	"pledgesite/generator/styles"
 )
 
@@ -271,7 +272,7 @@ func TestServesTheSite(t *testing.T) {
 		{"data/pledges.json", "application/json", 200, `"id":"ngo-shelter-kenya"`},
 		{"feed.xml", "application/xml", 200, "<feed"},
 		{"manifest.webmanifest", "application/manifest+json", 200, "icons"},
-		{"search/meta.json", "application/json", 200, `"v":1`},
+		{"search/meta.json", "application/json", 200, `"v":` + strconv.Itoa(search.Version)},
 		{"_pledgesite/live.js", "text/javascript; charset=utf-8", 200, "EventSource"},
 	} {
 		status, ctype, body := get(t, s.URL()+c.path)

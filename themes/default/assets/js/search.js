@@ -433,9 +433,10 @@
       var m = r[0];
       var text = m ? m.set : fullSet();
       var filtered = applyFacets(text, sel);
-      var docs = members(filtered);
+      // Documents are numbered oldest first: the list shows the newest first.
+      var docs = members(filtered).reverse();
       if (m && sortSelect.value !== 'date') {
-        docs.sort(function (a, b) { return (m.score[b] - m.score[a]) || (a - b); });
+        docs.sort(function (a, b) { return (m.score[b] - m.score[a]) || (b - a); });
       }
       results = docs;
       shown = 0;
@@ -631,7 +632,7 @@
   });
 
   load('meta.json', 'json').then(function (m) {
-    if (m.v !== 1) throw new Error('unknown index version ' + m.v);
+    if (m.v !== 2) throw new Error('unknown index version ' + m.v);
     meta = m;
     N = m.docs;
     WORDS = Math.ceil(N / 32) || 1;
