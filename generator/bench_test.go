@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime/metrics"
 	"runtime/pprof"
 	"strconv"
@@ -181,6 +182,15 @@ func BenchmarkRebuild10k(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer os.WriteFile(file, orig, 0o644)
+	// A new record, newer than all the others, added and removed in turn:
+	// the one change a contributor's pull request makes.
+	added := filepath.Join(src, "pledges", "synthetic-added.yaml")
+	addedRel := "pledges/synthetic-added.yaml"
+	id := strings.TrimSuffix(filepath.Base(file), ".yaml")
+	newRecord := strings.Replace(string(orig), "id: "+id, "id: synthetic-added", 1)
+	newRecord = regexp.MustCompile(`(?m)^date: .*$`).ReplaceAllString(newRecord, "date: "+time.Now().UTC().Format(time.DateOnly))
+	newRecord = regexp.MustCompile(`(?m)^updates:\n(  .*\n|\n)*`).ReplaceAllString(newRecord, "")
+	defer os.Remove(added)
 	edits := []struct {
 		name string
 		edit func(i int) string
@@ -192,7 +202,10 @@ func BenchmarkRebuild10k(b *testing.B) {
 			return strings.Replace(string(orig), "\ndate: ", "\ndate: 20"+strconv.Itoa(10+i%15)+"-01-01\n# was: ", 1)
 		}},
 	}
-	for _, e := range edits {
+	for _, e := range append(edits, struct {
+		name string
+		edit func(i int) string
+	}{"added-removed", nil}) {
 		b.Run(e.name, func(b *testing.B) {
 			phases := map[string]time.Duration{}
 			// go test's -cpuprofile would mostly show the first, full
@@ -211,10 +224,23 @@ func BenchmarkRebuild10k(b *testing.B) {
 			}
 			b.ResetTimer()
 			for i := range b.N {
-				if err := os.WriteFile(file, []byte(e.edit(i)), 0o644); err != nil {
-					b.Fatal(err)
+				switch {
+				case e.edit != nil:
+					if err := os.WriteFile(file, []byte(e.edit(i)), 0o644); err != nil {
+						b.Fatal(err)
+					}
+					builder.ForgetRecord(rel)
+				case i%2 == 0:
+					if err := os.WriteFile(added, []byte(newRecord), 0o644); err != nil {
+						b.Fatal(err)
+					}
+					builder.ForgetRecord(addedRel)
+				default:
+					if err := os.Remove(added); err != nil {
+						b.Fatal(err)
+					}
+					builder.ForgetRecord(addedRel)
 				}
-				builder.ForgetRecord(rel)
 				st, _, err := builder.Build(ctx, "", discard{})
 				if err != nil {
 					b.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"pledgesite/generator/config"
@@ -41,46 +42,56 @@ func TestCacheUpdateEqualsFullBuild(t *testing.T) {
 		return out
 	}
 	original := recs[7]
+	// inPlace: the cached build updates the last index rather than
+	// merging every document again.
 	steps := []struct {
-		name string
-		edit func([]*record.Pledge) []*record.Pledge
+		name    string
+		edit    func([]*record.Pledge) []*record.Pledge
+		inPlace bool
 	}{
-		{"first build", func(r []*record.Pledge) []*record.Pledge { return r }},
-		{"unchanged", func(r []*record.Pledge) []*record.Pledge { return r }},
+		{"first build", func(r []*record.Pledge) []*record.Pledge { return r }, false},
+		{"unchanged", func(r []*record.Pledge) []*record.Pledge { return r }, true},
 		{"new word in a title", func(r []*record.Pledge) []*record.Pledge {
 			return edit(r, 7, func(p *record.Pledge) { p.Title += " Zanzibarquux" })
-		}},
+		}, true},
 		{"summary cut short", func(r []*record.Pledge) []*record.Pledge {
 			return edit(r, 7, func(p *record.Pledge) { p.Summary = "Short." })
-		}},
+		}, true},
 		{"description replaced", func(r []*record.Pledge) []*record.Pledge {
 			return edit(r, 20, func(p *record.Pledge) { p.Description = "Entirely new wording about shelters and asylum." })
-		}},
+		}, true},
 		{"reverted", func(r []*record.Pledge) []*record.Pledge {
 			out := slices.Clone(r)
 			out[7] = original
 			return out
-		}},
+		}, true},
 		{"only word of a term removed", func(r []*record.Pledge) []*record.Pledge {
 			return edit(r, 7, func(p *record.Pledge) { p.Title = "Plain" })
-		}},
+		}, true},
 		{"date moves a record", func(r []*record.Pledge) []*record.Pledge {
 			return edit(r, 40, func(p *record.Pledge) { p.Date = "2030-01-01" })
-		}},
+		}, false},
 		{"record added", func(r []*record.Pledge) []*record.Pledge {
 			p := *r[3]
 			p.ID, p.Sum = "added-record", [2]uint64{1, 2}
 			return append(slices.Clone(r), &p)
-		}},
+		}, false},
 		{"record deleted", func(r []*record.Pledge) []*record.Pledge {
 			return slices.Delete(slices.Clone(r), 5, 6)
-		}},
+		}, false},
+		// The newest records come last in document order: adding and
+		// removing them keeps the other numbers, and nine at once take the
+		// count past a multiple of eight, where bitmaps grow by a byte.
+		{"newest record added", func(r []*record.Pledge) []*record.Pledge { return newest(r, 1) }, true},
+		{"newest records added", func(r []*record.Pledge) []*record.Pledge { return newest(r, 9) }, true},
+		{"newest record removed", func(r []*record.Pledge) []*record.Pledge { return dropNewest(r, 1) }, true},
+		{"newest records removed", func(r []*record.Pledge) []*record.Pledge { return dropNewest(r, 9) }, true},
 		{"many edits", func(r []*record.Pledge) []*record.Pledge {
 			for i := 0; i < len(r); i += 6 {
 				r = edit(r, i, func(p *record.Pledge) { p.Summary = "Shelter work number " + strconv.Itoa(i) + " with women" })
 			}
 			return r
-		}},
+		}, true},
 	}
 	// Fragments handed to emit, with the rest of the files, must be the
 	// same files, with cache or without.
@@ -108,9 +119,13 @@ func TestCacheUpdateEqualsFullBuild(t *testing.T) {
 	for _, step := range steps {
 		recs = step.edit(recs)
 		s := site.New(config.Site{Title: "T", BaseURL: "/", PageSize: 100}, set, recs)
+		last := cache.last
 		got, err := Build(s, rel, text, cache, nil)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if inPlace := last != nil && cache.last == last; inPlace != step.inPlace {
+			t.Errorf("%s: the last index updated in place: %v, want %v", step.name, inPlace, step.inPlace)
 		}
 		want, err := Build(s, rel, text, nil, nil)
 		if err != nil {
@@ -172,4 +187,35 @@ func TestNewestRecordKeepsFragments(t *testing.T) {
 	if len(after) != len(before)+1 || !bytes.Contains(after[added], []byte(`"id":"newest-record"`)) {
 		t.Errorf("fragments went from %d to %d; want one more, %s, the new record's: %s", len(before), len(after), added, after[added])
 	}
+}
+
+// added counts the records newest adds, for their ids and dates.
+var added int
+
+// newest returns recs with k records newer than any before, copies of
+// one of them with words of their own.
+func newest(recs []*record.Pledge, k int) []*record.Pledge {
+	out := slices.Clone(recs)
+	for range k {
+		added++
+		p := *recs[11]
+		p.ID = "newest-" + strconv.Itoa(added)
+		p.Date = "2099-01-" + strconv.Itoa(10+added%20)
+		p.Title = "Newest pledge Quuxwords" + strconv.Itoa(added)
+		p.Sum = [2]uint64{uint64(added), 99}
+		out = append(out, &p)
+	}
+	return out
+}
+
+// dropNewest returns recs without the k newest records newest added.
+func dropNewest(recs []*record.Pledge, k int) []*record.Pledge {
+	out := slices.Clone(recs)
+	slices.SortStableFunc(out, func(a, b *record.Pledge) int { return strings.Compare(b.Date, a.Date) })
+	for _, p := range out[:k] {
+		if !strings.HasPrefix(p.ID, "newest-") {
+			panic("dropNewest: " + p.ID + " is not one newest added")
+		}
+	}
+	return out[k:]
 }

@@ -239,8 +239,8 @@ func Build(s *site.Site, rel func(string) string, text TextFunc, cache *Cache, e
 	}
 	cache.prune()
 	st := cache.last
-	if st.sameOrder(byDoc) {
-		st.update(docs)
+	if st.samePrefix(byDoc) {
+		st.update(byDoc, docs)
 	} else {
 		st = newState(byDoc)
 		for i, d := range docs {
@@ -396,32 +396,42 @@ func (st *state) finish() {
 	st.shards = st.encodeShards(nil, nil)
 }
 
-// sameOrder tells whether recs are the documents of st in the same order,
-// perhaps with other contents: then st can be updated in place.
-func (st *state) sameOrder(recs []*record.Pledge) bool {
-	if st == nil || len(st.ids) != len(recs) {
+// samePrefix tells whether recs and the documents of st are the same
+// records in the same order, perhaps with other contents, as far as the
+// shorter goes: then st can be updated in place. Adding the newest record,
+// or removing it, keeps the other documents' numbers.
+func (st *state) samePrefix(recs []*record.Pledge) bool {
+	if st == nil {
 		return false
 	}
-	for i, p := range recs {
-		if st.ids[i] != p.ID {
+	for i := range min(len(st.ids), len(recs)) {
+		if st.ids[i] != recs[i].ID {
 			return false
 		}
 	}
 	return true
 }
 
-// update moves the postings of the documents whose terms changed, and
-// encodes again the terms and shards that changed with them.
-func (st *state) update(docs []*doc) {
-	n := len(docs)
+// update moves the postings of the documents whose terms changed, added
+// or gone at the end, and encodes again the terms and shards that changed
+// with them. recs are the records of docs.
+func (st *state) update(recs []*record.Pledge, docs []*doc) {
+	n, was := len(docs), len(st.docs)
 	touched := map[string]bool{}
-	for i, d := range docs {
-		old := st.docs[i]
-		if d == old {
+	var none [tiers][]string
+	for i := range max(n, was) {
+		old, d := &none, &none
+		if i < was {
+			old = &st.docs[i].terms
+		}
+		if i < n {
+			d = &docs[i].terms
+		}
+		if i < min(n, was) && docs[i] == st.docs[i] {
 			continue
 		}
 		for tier := range tiers {
-			diffSorted(old.terms[tier], d.terms[tier], func(t string) {
+			diffSorted(old[tier], d[tier], func(t string) {
 				p := st.postings[t]
 				if j, ok := slices.BinarySearch(p[tier], int32(i)); ok {
 					p[tier] = slices.Delete(p[tier], j, j+1)
@@ -433,6 +443,26 @@ func (st *state) update(docs []*doc) {
 				p[tier] = slices.Insert(p[tier], j, int32(i))
 				touched[t] = true
 			})
+		}
+	}
+	// A set is a bitmap of (n+7)/8 bytes when its gap list would be longer:
+	// when that length changes, so may the encoding of any term whose list
+	// could be longer than the shorter of the two bitmaps.
+	if size, wasSize := (n+7)/8, (was+7)/8; size != wasSize {
+		gap := len(binary.AppendUvarint(nil, uint64(max(n, was)))) // bytes a gap takes at most
+		for t, p := range st.postings {
+			for _, set := range p {
+				if len(set)*gap > min(size, wasSize) {
+					touched[t] = true
+					break
+				}
+			}
+		}
+	}
+	if n != was {
+		st.ids = st.ids[:0]
+		for _, p := range recs {
+			st.ids = append(st.ids, p.ID)
 		}
 	}
 	st.docs = docs
