@@ -182,30 +182,34 @@ func BenchmarkRebuild10k(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer os.WriteFile(file, orig, 0o644)
-	// A new record, newer than all the others, added and removed in turn:
-	// the one change a contributor's pull request makes.
+	// A new record added and removed in turn, the one change a
+	// contributor's pull request makes: dated after all the others, it
+	// takes the next search number; dated among them, it moves the
+	// numbers of those after it.
 	added := filepath.Join(src, "pledges", "synthetic-added.yaml")
 	addedRel := "pledges/synthetic-added.yaml"
 	id := strings.TrimSuffix(filepath.Base(file), ".yaml")
-	newRecord := strings.Replace(string(orig), "id: "+id, "id: synthetic-added", 1)
-	newRecord = regexp.MustCompile(`(?m)^date: .*$`).ReplaceAllString(newRecord, "date: "+time.Now().UTC().Format(time.DateOnly))
-	newRecord = regexp.MustCompile(`(?m)^updates:\n(  .*\n|\n)*`).ReplaceAllString(newRecord, "")
+	newRecord := func(date string) string {
+		r := strings.Replace(string(orig), "id: "+id, "id: synthetic-added", 1)
+		r = regexp.MustCompile(`(?m)^date: .*$`).ReplaceAllString(r, "date: "+date)
+		return regexp.MustCompile(`(?m)^updates:\n(  .*\n|\n)*`).ReplaceAllString(r, "")
+	}
 	defer os.Remove(added)
 	edits := []struct {
 		name string
 		edit func(i int) string
+		add  string // instead of edit: a record to add and remove in turn
 	}{
 		{"title", func(i int) string {
 			return strings.Replace(string(orig), "title: \"", "title: \"Edit "+strconv.Itoa(i)+" ", 1)
-		}},
+		}, ""},
 		{"date", func(i int) string {
 			return strings.Replace(string(orig), "\ndate: ", "\ndate: 20"+strconv.Itoa(10+i%15)+"-01-01\n# was: ", 1)
-		}},
+		}, ""},
+		{"added-removed", nil, newRecord(time.Now().UTC().Format(time.DateOnly))},
+		{"added-removed-older", nil, newRecord("2021-06-15")},
 	}
-	for _, e := range append(edits, struct {
-		name string
-		edit func(i int) string
-	}{"added-removed", nil}) {
+	for _, e := range edits {
 		b.Run(e.name, func(b *testing.B) {
 			phases := map[string]time.Duration{}
 			// go test's -cpuprofile would mostly show the first, full
@@ -231,7 +235,7 @@ func BenchmarkRebuild10k(b *testing.B) {
 					}
 					builder.ForgetRecord(rel)
 				case i%2 == 0:
-					if err := os.WriteFile(added, []byte(newRecord), 0o644); err != nil {
+					if err := os.WriteFile(added, []byte(e.add), 0o644); err != nil {
 						b.Fatal(err)
 					}
 					builder.ForgetRecord(addedRel)

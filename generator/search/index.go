@@ -239,7 +239,7 @@ func Build(s *site.Site, rel func(string) string, text TextFunc, cache *Cache, e
 	}
 	cache.prune()
 	st := cache.last
-	if st.samePrefix(byDoc) {
+	if st != nil {
 		st.update(byDoc, docs)
 	} else {
 		st = newState(byDoc)
@@ -398,12 +398,9 @@ func (st *state) finish() {
 
 // samePrefix tells whether recs and the documents of st are the same
 // records in the same order, perhaps with other contents, as far as the
-// shorter goes: then st can be updated in place. Adding the newest record,
-// or removing it, keeps the other documents' numbers.
+// shorter goes. Adding the newest record, or removing it, keeps the other
+// documents' numbers.
 func (st *state) samePrefix(recs []*record.Pledge) bool {
-	if st == nil {
-		return false
-	}
 	for i := range min(len(st.ids), len(recs)) {
 		if st.ids[i] != recs[i].ID {
 			return false
@@ -412,22 +409,40 @@ func (st *state) samePrefix(recs []*record.Pledge) bool {
 	return true
 }
 
-// update moves the postings of the documents whose terms changed, added
-// or gone at the end, and encodes again the terms and shards that changed
-// with them. recs are the records of docs.
+// update brings st to docs, the documents of recs, and encodes again what
+// changed. When the two agree as far as the shorter goes, every document
+// keeps its number: the postings of the documents whose terms changed, or
+// that were added or removed at the end, move, and their terms are encoded
+// again, with those whose bitmaps change size. Otherwise (a date edited, a
+// record added or removed among the others) every posting is renumbered
+// where it is, which looks no term up, and every term is encoded again:
+// merging every document again took four times as long.
 func (st *state) update(recs []*record.Pledge, docs []*doc) {
 	n, was := len(docs), len(st.docs)
 	touched := map[string]bool{}
+	prev := st.docs // the last version of each document, by its number now
+	renumbered := !st.samePrefix(recs)
+	if renumbered {
+		var gone []*doc
+		prev, gone = st.renumber(recs)
+		for _, d := range gone {
+			for _, terms := range d.terms {
+				for _, t := range terms {
+					touched[t] = true
+				}
+			}
+		}
+	}
 	var none [tiers][]string
-	for i := range max(n, was) {
+	for i := range max(n, len(prev)) {
 		old, d := &none, &none
-		if i < was {
-			old = &st.docs[i].terms
+		if i < len(prev) && prev[i] != nil {
+			old = &prev[i].terms
 		}
 		if i < n {
 			d = &docs[i].terms
 		}
-		if i < min(n, was) && docs[i] == st.docs[i] {
+		if i < min(n, len(prev)) && docs[i] == prev[i] {
 			continue
 		}
 		for tier := range tiers {
@@ -448,7 +463,7 @@ func (st *state) update(recs []*record.Pledge, docs []*doc) {
 	// A set is a bitmap of (n+7)/8 bytes when its gap list would be longer:
 	// when that length changes, so may the encoding of any term whose list
 	// could be longer than the shorter of the two bitmaps.
-	if size, wasSize := (n+7)/8, (was+7)/8; size != wasSize {
+	if size, wasSize := (n+7)/8, (was+7)/8; size != wasSize && !renumbered {
 		gap := len(binary.AppendUvarint(nil, uint64(max(n, was)))) // bytes a gap takes at most
 		for t, p := range st.postings {
 			for _, set := range p {
@@ -459,16 +474,13 @@ func (st *state) update(recs []*record.Pledge, docs []*doc) {
 			}
 		}
 	}
-	if n != was {
+	if n != was || renumbered {
 		st.ids = st.ids[:0]
 		for _, p := range recs {
 			st.ids = append(st.ids, p.ID)
 		}
 	}
 	st.docs = docs
-	if len(touched) == 0 {
-		return
-	}
 	changed := make([]string, 0, len(touched))
 	for t := range touched {
 		changed = append(changed, t)
@@ -491,7 +503,53 @@ func (st *state) update(recs []*record.Pledge, docs []*doc) {
 			st.encoded[t] = encodeTerm(t, p, n)
 		}
 	}
-	st.shards = st.encodeShards(st.shards, changed)
+	if renumbered {
+		for _, t := range st.terms {
+			st.encoded[t] = encodeTerm(t, st.postings[t], n)
+		}
+		st.shards = st.encodeShards(nil, nil)
+		return
+	}
+	if len(changed) > 0 {
+		st.shards = st.encodeShards(st.shards, changed)
+	}
+}
+
+// renumber gives every posting of st the number its document has in
+// recs, dropping the documents recs lacks, and returns the last version
+// of each document of recs (nil for a new one) and the dropped documents.
+func (st *state) renumber(recs []*record.Pledge) (prev, gone []*doc) {
+	at := make(map[string]int32, len(recs))
+	for i, p := range recs {
+		at[p.ID] = int32(i)
+	}
+	to := make([]int32, len(st.ids))
+	prev = make([]*doc, len(recs))
+	for i, id := range st.ids {
+		j, ok := at[id]
+		if !ok {
+			to[i] = -1
+			gone = append(gone, st.docs[i])
+			continue
+		}
+		to[i], prev[j] = j, st.docs[i]
+	}
+	for _, p := range st.postings {
+		for tier, set := range p {
+			out, sorted := set[:0], true
+			for _, d := range set {
+				if j := to[d]; j >= 0 {
+					sorted = sorted && (len(out) == 0 || out[len(out)-1] < j)
+					out = append(out, j)
+				}
+			}
+			if !sorted {
+				slices.Sort(out)
+			}
+			p[tier] = out
+		}
+	}
+	return prev, gone
 }
 
 // diffSorted calls gone for each string only in a and added for each only
