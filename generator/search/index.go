@@ -17,11 +17,11 @@
 // that the newest pledge, the one most often added, takes a new number and
 // leaves every other document's number and fragment as they were, and the
 // shards of the words it lacks: publishing it changes a few search files,
-// not all of them (175 of 10,428 at 10,000 pledges). The client lists documents newest first. A
-// document set is a sorted list of numbers. Each set is stored as whichever is
-// smaller: a list of varint gaps, or a bitmap of one bit per document. A
-// common term or facet value thus costs at most N/8 bytes, which keeps the
-// bytes a query needs low at 100,000 pledges.
+// not all of them (175 of 10,428 at 10,000 pledges). The client lists
+// documents newest first. A document set is a sorted list of numbers. Each
+// set is stored as whichever is smaller: a list of varint gaps, or a bitmap
+// of one bit per document. A common term or facet value thus costs at most
+// N/8 bytes, which keeps the bytes a query needs low at 100,000 pledges.
 package search
 
 import (
@@ -416,7 +416,7 @@ func (st *state) samePrefix(recs []*record.Pledge) bool {
 // again, with those whose bitmaps change size. Otherwise (a date edited, a
 // record added or removed among the others) every posting is renumbered
 // where it is, which looks no term up, and every term is encoded again:
-// merging every document again took four times as long.
+// merging every document again took three times as long.
 func (st *state) update(recs []*record.Pledge, docs []*doc) {
 	n, was := len(docs), len(st.docs)
 	touched := map[string]bool{}
@@ -500,7 +500,9 @@ func (st *state) update(recs []*record.Pledge, docs []*doc) {
 			if !found {
 				st.terms = slices.Insert(st.terms, j, t)
 			}
-			st.encoded[t] = encodeTerm(t, p, n)
+			if !renumbered { // encoded below with every other term
+				st.encoded[t] = encodeTerm(t, p, n)
+			}
 		}
 	}
 	if renumbered {
