@@ -34,7 +34,10 @@ import (
 // latency of an edit runs from the return of the write to the arrival of
 // the event, so it includes the server's quiet period (20 ms), the rebuild
 // and the event's delivery. The first serveBenchTimed edits make the
-// latency figures; all of them count as rebuilds for the memory figure:
+// latency figures. Then a new pledge is added and removed in turn,
+// serveBenchAdds times each, first dated after all the others, then among
+// them: what a contributor's pull request does. All of these count as
+// rebuilds for the memory figure:
 // the live heap (after runtime.GC) after the last rebuild over the live heap
 // after the first build. The table is printed and written to
 // .bench/serve.json at the module root.
@@ -48,6 +51,7 @@ import (
 const (
 	serveBenchTimed     = 30
 	serveBenchEdits     = 100
+	serveBenchAdds      = 10
 	serveBenchHeapRatio = 1.10 // target: the heap may grow by 10% at most
 )
 
@@ -65,11 +69,15 @@ type serveBenchResult struct {
 	RebuildMS serveBenchStats `json:"rebuild_ms"`
 	// Edit to "reload" event, over all the edits.
 	AllLatencyMS serveBenchStats `json:"all_latency_ms"`
-	Rebuilds     int             `json:"rebuilds"`
-	HeapFirst    uint64          `json:"heap_after_first_build_bytes"`
-	HeapAfter    uint64          `json:"heap_after_rebuilds_bytes"`
-	HeapRatio    float64         `json:"heap_ratio"`
-	HeapTarget   float64         `json:"heap_ratio_target"`
+	// Addition or removal of a new pledge to "reload" event: dated after
+	// all the others, and among them.
+	NewestMS   serveBenchStats `json:"new_newest_latency_ms"`
+	OlderMS    serveBenchStats `json:"new_older_latency_ms"`
+	Rebuilds   int             `json:"rebuilds"`
+	HeapFirst  uint64          `json:"heap_after_first_build_bytes"`
+	HeapAfter  uint64          `json:"heap_after_rebuilds_bytes"`
+	HeapRatio  float64         `json:"heap_ratio"`
+	HeapTarget float64         `json:"heap_ratio_target"`
 	// /proc/loadavg before and after: other work on the machine inflates
 	// the timings.
 	LoadBefore string `json:"loadavg_before"`
@@ -140,14 +148,14 @@ func TestServeBench(t *testing.T) {
 	}
 
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "site\tpledges\tfiles\tfirst build ms\tedit→reload median ms\tp90\tmax\trebuild median ms\theap first MiB\theap after %d MiB\tratio\t\n", serveBenchEdits)
+	fmt.Fprintf(tw, "site\tpledges\tfiles\tfirst build ms\tedit→reload median ms\tp90\tmax\trebuild median ms\tnew pledge median ms\tdated among others\theap first MiB\theap after %d MiB\tratio\t\n", serveBenchEdits+4*serveBenchAdds)
 	for _, r := range results {
 		verdict := ""
 		if r.HeapRatio > r.HeapTarget {
 			verdict = " (over target)"
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.3f%s\t\n", r.Site, r.Pledges, r.Files, r.FirstBuildMS,
-			r.LatencyMS.Median, r.LatencyMS.P90, r.LatencyMS.Max, r.RebuildMS.Median,
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.3f%s\t\n", r.Site, r.Pledges, r.Files, r.FirstBuildMS,
+			r.LatencyMS.Median, r.LatencyMS.P90, r.LatencyMS.Max, r.RebuildMS.Median, r.NewestMS.Median, r.OlderMS.Median,
 			float64(r.HeapFirst)/(1<<20), float64(r.HeapAfter)/(1<<20), r.HeapRatio, verdict)
 	}
 	tw.Flush()
@@ -420,41 +428,63 @@ func serveBench(t *testing.T, name, src string) serveBenchResult {
 		}
 		defer func() { pprof.StopCPUProfile(); out.Close() }()
 	}
-	var latencies []time.Duration
-	for i := range serveBenchEdits {
-		// Nothing may be pending from the edit before.
+	// change makes change what (nothing may be pending from the one
+	// before) and returns the time from its return to the reload event.
+	change := func(what string, do func() error) time.Duration {
 		for drained := false; !drained; {
 			select {
 			case e := <-events:
-				t.Fatalf("edit %d: unexpected %q event before the write: %q", i, e.name, e.data)
+				t.Fatalf("%s: unexpected %q event before the write: %q", what, e.name, e.data)
 			default:
 				drained = true
 			}
 		}
-		next := titleLine.ReplaceAll(orig, []byte(fmt.Sprintf("title: Serve benchmark edit number %03d of a synthetic pledge", i)))
-		if err := os.WriteFile(target, next, 0o644); err != nil {
+		if err := do(); err != nil {
 			t.Fatal(err)
 		}
 		wrote := time.Now()
 		timeout := time.After(2 * time.Minute)
-		for reloaded := false; !reloaded; {
+		for {
 			select {
 			case e, ok := <-events:
 				switch {
 				case !ok:
-					t.Fatalf("edit %d: the event stream ended", i)
+					t.Fatalf("%s: the event stream ended", what)
 				case e.name == "build":
 					// Sent when the stream opens: which build is current.
 				case e.name != "reload":
-					t.Fatalf("edit %d: got a %q event (%q), want reload\n%s", i, e.name, e.data, l.log)
+					t.Fatalf("%s: got a %q event (%q), want reload\n%s", what, e.name, e.data, l.log)
 				default:
-					latencies = append(latencies, e.at.Sub(wrote))
-					reloaded = true
+					return e.at.Sub(wrote)
 				}
 			case <-timeout:
-				t.Fatalf("edit %d: no reload event within 2 minutes\n%s", i, l.log)
+				t.Fatalf("%s: no reload event within 2 minutes\n%s", what, l.log)
 			}
 		}
+	}
+	var latencies []time.Duration
+	for i := range serveBenchEdits {
+		next := titleLine.ReplaceAll(orig, []byte(fmt.Sprintf("title: Serve benchmark edit number %03d of a synthetic pledge", i)))
+		latencies = append(latencies, change(fmt.Sprintf("edit %d", i), func() error { return os.WriteFile(target, next, 0o644) }))
+	}
+	// A new pledge, a copy of the edited one under another id without its
+	// updates, added and removed in turn.
+	added := filepath.Join(src, "pledges", "serve-bench-added.yaml")
+	t.Cleanup(func() { os.Remove(added) })
+	id := strings.TrimSuffix(filepath.Base(target), ".yaml")
+	for _, a := range []struct {
+		date string
+		into *serveBenchStats
+	}{{time.Now().UTC().Format(time.DateOnly), &res.NewestMS}, {"2021-06-15", &res.OlderMS}} {
+		rec := strings.Replace(string(orig), "id: "+id, "id: serve-bench-added", 1)
+		rec = regexp.MustCompile(`(?m)^date: .*$`).ReplaceAllString(rec, "date: "+a.date)
+		rec = regexp.MustCompile(`(?m)^updates:\n(  .*\n|\n)*`).ReplaceAllString(rec, "")
+		var ds []time.Duration
+		for i := range serveBenchAdds {
+			ds = append(ds, change(fmt.Sprintf("pledge dated %s added, %d", a.date, i), func() error { return os.WriteFile(added, []byte(rec), 0o644) }))
+			ds = append(ds, change(fmt.Sprintf("pledge dated %s removed, %d", a.date, i), func() error { return os.Remove(added) }))
+		}
+		*a.into = serveBenchStatsOf(ds)
 	}
 	if os.Getenv("PLEDGESITE_BENCH_SERVE_CPUPROFILE") != "" {
 		pprof.StopCPUProfile()
@@ -478,15 +508,17 @@ func serveBench(t *testing.T, name, src string) serveBenchResult {
 			}
 		}
 	}
-	if len(rebuilds) != serveBenchEdits {
-		t.Errorf("the log shows %d good rebuilds, want %d (one per edit)\n%s", len(rebuilds), serveBenchEdits, l.log)
+	changes := serveBenchEdits + 4*serveBenchAdds
+	if len(rebuilds) != changes {
+		t.Errorf("the log shows %d good rebuilds, want %d (one per change)\n%s", len(rebuilds), changes, l.log)
 	}
 	res.RebuildMS = serveBenchStatsOf(rebuilds[:min(serveBenchTimed, len(rebuilds))])
-	if res.Rebuilds != serveBenchEdits {
-		t.Errorf("%d rebuilds for %d edits, want one each", res.Rebuilds, serveBenchEdits)
+	if res.Rebuilds != changes {
+		t.Errorf("%d rebuilds for %d changes, want one each", res.Rebuilds, changes)
 	}
-	t.Logf("%s: %d pledges, %d files; first build %.0f ms; edit→reload median %.1f ms, p90 %.1f ms, max %.1f ms (server rebuild median %.1f ms); heap %.1f → %.1f MiB after %d rebuilds (×%.3f); load average %s → %s",
+	t.Logf("%s: %d pledges, %d files; first build %.0f ms; edit→reload median %.1f ms, p90 %.1f ms, max %.1f ms (server rebuild median %.1f ms); new pledge added or removed→reload median %.1f ms (p90 %.1f), dated among the others %.1f ms (p90 %.1f); heap %.1f → %.1f MiB after %d rebuilds (×%.3f); load average %s → %s",
 		name, res.Pledges, res.Files, res.FirstBuildMS, res.LatencyMS.Median, res.LatencyMS.P90, res.LatencyMS.Max, res.RebuildMS.Median,
+		res.NewestMS.Median, res.NewestMS.P90, res.OlderMS.Median, res.OlderMS.P90,
 		float64(res.HeapFirst)/(1<<20), float64(res.HeapAfter)/(1<<20), res.Rebuilds, res.HeapRatio, res.LoadBefore, res.LoadAfter)
 	if res.HeapRatio > serveBenchHeapRatio {
 		t.Errorf("%s: the live heap grew ×%.3f over %d rebuilds, above the target ×%.2f", name, res.HeapRatio, res.Rebuilds, serveBenchHeapRatio)
