@@ -42,6 +42,33 @@ func TestCacheUpdateEqualsFullBuild(t *testing.T) {
 		return out
 	}
 	original := recs[7]
+	// newest adds k records newer than any before, copies of one of them
+	// with words of their own; dropNewest removes the k newest, which must
+	// be some newest added.
+	added := 0
+	newest := func(recs []*record.Pledge, k int) []*record.Pledge {
+		out := slices.Clone(recs)
+		for range k {
+			added++
+			p := *recs[11]
+			p.ID = "newest-" + strconv.Itoa(added)
+			p.Date = "2099-01-" + strconv.Itoa(10+added)
+			p.Title = "Newest pledge Quuxwords" + strconv.Itoa(added)
+			p.Sum = [2]uint64{uint64(added), 99}
+			out = append(out, &p)
+		}
+		return out
+	}
+	dropNewest := func(recs []*record.Pledge, k int) []*record.Pledge {
+		out := slices.Clone(recs)
+		slices.SortStableFunc(out, func(a, b *record.Pledge) int { return strings.Compare(b.Date, a.Date) })
+		for _, p := range out[:k] {
+			if !strings.HasPrefix(p.ID, "newest-") {
+				t.Fatalf("%s is among the %d newest records", p.ID, k)
+			}
+		}
+		return out[k:]
+	}
 	steps := []struct {
 		name string
 		edit func([]*record.Pledge) []*record.Pledge
@@ -194,35 +221,4 @@ func TestNewestRecordKeepsFragments(t *testing.T) {
 	if len(after) != len(before)+1 || !bytes.Contains(after[added], []byte(`"id":"newest-record"`)) {
 		t.Errorf("fragments went from %d to %d; want one more, %s, the new record's: %s", len(before), len(after), added, after[added])
 	}
-}
-
-// added counts the records newest adds, for their ids and dates.
-var added int
-
-// newest returns recs with k records newer than any before, copies of
-// one of them with words of their own.
-func newest(recs []*record.Pledge, k int) []*record.Pledge {
-	out := slices.Clone(recs)
-	for range k {
-		added++
-		p := *recs[11]
-		p.ID = "newest-" + strconv.Itoa(added)
-		p.Date = "2099-01-" + strconv.Itoa(10+added%20)
-		p.Title = "Newest pledge Quuxwords" + strconv.Itoa(added)
-		p.Sum = [2]uint64{uint64(added), 99}
-		out = append(out, &p)
-	}
-	return out
-}
-
-// dropNewest returns recs without the k newest records newest added.
-func dropNewest(recs []*record.Pledge, k int) []*record.Pledge {
-	out := slices.Clone(recs)
-	slices.SortStableFunc(out, func(a, b *record.Pledge) int { return strings.Compare(b.Date, a.Date) })
-	for _, p := range out[:k] {
-		if !strings.HasPrefix(p.ID, "newest-") {
-			panic("dropNewest: " + p.ID + " is not one newest added")
-		}
-	}
-	return out[k:]
 }
