@@ -15,28 +15,98 @@ import (
 // groups them by (id, kind, date, every taxonomy value and reference), as
 // after most edits, prev is patched: the changed records take the place
 // of their old versions. At 10,000 records that takes microseconds where
-// New takes tens of milliseconds. Otherwise Update is New.
+// New takes tens of milliseconds. A few records added, removed, or edited
+// in what the model sorts them by (a date, a status), are taken out of or
+// put into every list in place too, unless one empties or makes a term of
+// its own or is a multistakeholder or the featured pledge. Otherwise Update
+// is New.
 func Update(prev *Site, cfg config.Site, set *content.Set, recs []*record.Pledge) *Site {
-	if prev == nil || prev.Config != cfg || len(prev.in) != len(recs) || !sameMeasures(prev.Content.Measures, set.Measures) {
+	if prev == nil || prev.Config != cfg || !sameMeasures(prev.Content.Measures, set.Measures) {
 		return New(cfg, set, recs)
 	}
-	var changed []int
+	if len(prev.in) != len(recs) {
+		return prev.addRemove(cfg, set, recs)
+	}
+	var edited, gone, come []*record.Pledge
 	for i, p := range recs {
-		if old := prev.in[i]; old != p {
-			if !sameShape(old, p) {
-				return New(cfg, set, recs)
-			}
-			changed = append(changed, i)
+		switch old := prev.in[i]; {
+		case old == p:
+		case sameShape(old, p):
+			edited = append(edited, p)
+		default:
+			gone, come = append(gone, old), append(come, p)
 		}
 	}
-	s := prev
-	for _, i := range changed {
+	return prev.patch(cfg, set, recs, edited, gone, come)
+}
+
+// addRemove is Update when records were added or removed: each record of
+// recs is new, the same as in s, or edited, and each of s's records recs
+// lacks is removed.
+func (s *Site) addRemove(cfg config.Site, set *content.Set, recs []*record.Pledge) *Site {
+	var edited, gone, come []*record.Pledge
+	kept := 0
+	for _, p := range recs {
+		old := s.ByID[p.ID]
+		switch {
+		case old == nil:
+			come = append(come, p)
+			continue
+		case old == p:
+		case sameShape(old, p):
+			edited = append(edited, p)
+		default:
+			gone, come = append(gone, old), append(come, p)
+		}
+		kept++
+	}
+	if kept < len(s.in) {
+		now := make(map[string]bool, len(recs))
+		for _, p := range recs {
+			now[p.ID] = true
+		}
+		for _, p := range s.in {
+			if !now[p.ID] {
+				gone = append(gone, p)
+			}
+		}
+	}
+	return s.patch(cfg, set, recs, edited, gone, come)
+}
+
+// maxMoved is how many records patch takes out or puts in; past it, New
+// is as quick.
+const maxMoved = 16
+
+// patch makes s the model of recs: the edited records take the place of
+// their old versions, which have the same shape; the gone ones are taken
+// out of every list and the come ones put in. It falls back to New, which
+// does not read s, when that would take more, even with s half patched.
+func (s *Site) patch(cfg config.Site, set *content.Set, recs, edited, gone, come []*record.Pledge) *Site {
+	if len(gone)+len(come) > maxMoved || len(recs) != len(s.in)-len(gone)+len(come) {
+		return New(cfg, set, recs)
+	}
+	for _, p := range edited {
+		old := s.ByID[p.ID]
 		// The figures count distinct entity names; nothing else they count
 		// can change without changing the record's shape.
-		if old := s.in[i]; !sameNames(old, recs[i]) {
+		if !sameNames(old, p) {
 			s.figures = nil
 		}
-		s.replace(s.in[i], recs[i])
+		s.replace(old, p)
+	}
+	for _, p := range gone {
+		if !s.remove(cfg, p) {
+			return New(cfg, set, recs)
+		}
+	}
+	for _, p := range come {
+		if !s.insert(cfg, p) {
+			return New(cfg, set, recs)
+		}
+	}
+	if len(gone)+len(come) > 0 {
+		s.figures = nil
 	}
 	s.in, s.Content = recs, set
 	s.Measures = make(map[string]*content.Page, len(set.Measures))
@@ -44,6 +114,105 @@ func Update(prev *Site, cfg config.Site, set *content.Set, recs []*record.Pledge
 		s.Measures[m.Measure] = m
 	}
 	return s
+}
+
+// insert puts the new record p into every list of the model. It reports
+// false, having put it in some, when the model would change otherwise:
+// p is a multistakeholder or the featured pledge, or has a taxonomy value
+// no term stands for yet.
+func (s *Site) insert(cfg config.Site, p *record.Pledge) bool {
+	if p.IsMultistakeholder() || p.ID == cfg.Featured {
+		return false
+	}
+	defs := valueDefs()
+	for i, def := range defs {
+		for _, v := range def.values(p) {
+			if s.Taxonomies[i].byValue[v] == nil {
+				return false
+			}
+		}
+	}
+	s.Records = insertSorted(s.Records, p)
+	s.ByID[p.ID] = p
+	for _, id := range p.ContributesTo {
+		s.Contributions[id] = insertSorted(s.Contributions[id], p)
+	}
+	for _, id := range p.Matches {
+		s.MatchedBy[id] = insertSorted(s.MatchedBy[id], p)
+	}
+	for _, m := range p.Measures {
+		s.ByMeasure[m] = insertSorted(s.ByMeasure[m], p)
+	}
+	for i, def := range defs {
+		for _, v := range def.values(p) {
+			term := s.Taxonomies[i].byValue[v]
+			term.Records = insertSorted(term.Records, p)
+		}
+	}
+	return true
+}
+
+// remove takes the record p, which recs lack, out of every list of the
+// model. It reports false, having taken it out of some, when the model
+// would change otherwise: p is a multistakeholder or the featured pledge,
+// or the last record of a term that shows only while it has records.
+func (s *Site) remove(cfg config.Site, p *record.Pledge) bool {
+	if p.IsMultistakeholder() || p.ID == cfg.Featured {
+		return false
+	}
+	defs := valueDefs()
+	for i, def := range defs {
+		for _, v := range def.values(p) {
+			if term := s.Taxonomies[i].byValue[v]; term == nil || len(term.Records) == 1 && !defs[i].keepZero {
+				return false
+			}
+		}
+	}
+	s.Records = removeSorted(s.Records, p)
+	delete(s.ByID, p.ID)
+	// Lists New would not have made are left out, as New leaves them.
+	drop := func(m map[string][]*record.Pledge, key string) {
+		if l := removeSorted(m[key], p); len(l) > 0 {
+			m[key] = l
+		} else {
+			delete(m, key)
+		}
+	}
+	for _, id := range p.ContributesTo {
+		drop(s.Contributions, id)
+	}
+	for _, id := range p.Matches {
+		drop(s.MatchedBy, id)
+	}
+	for _, m := range p.Measures {
+		drop(s.ByMeasure, m)
+	}
+	for i, def := range defs {
+		for _, v := range def.values(p) {
+			term := s.Taxonomies[i].byValue[v]
+			if term.Records = removeSorted(term.Records, p); len(term.Records) == 0 {
+				term.Records = nil
+			}
+		}
+	}
+	return true
+}
+
+// insertSorted adds p to a list sorted newest first.
+func insertSorted(list []*record.Pledge, p *record.Pledge) []*record.Pledge {
+	i, _ := slices.BinarySearchFunc(list, p, Newest)
+	return slices.Insert(list, i, p)
+}
+
+// removeSorted takes p out of a list sorted newest first.
+func removeSorted(list []*record.Pledge, p *record.Pledge) []*record.Pledge {
+	if i, ok := slices.BinarySearchFunc(list, p, Newest); ok && list[i] == p {
+		return slices.Delete(list, i, i+1)
+	}
+	if i := slices.Index(list, p); i >= 0 {
+		return slices.Delete(list, i, i+1)
+	}
+	return list
 }
 
 // sameMeasures tells whether two guidance versions have the same measures

@@ -66,12 +66,47 @@ func TestUpdateEqualsNew(t *testing.T) {
 		}, false},
 		{"measure", func(r []*record.Pledge) []*record.Pledge {
 			return edit(r, 2, func(p *record.Pledge) { p.Measures = []string{"a1"} })
-		}, false},
+		}, true},
+		// ngo-b shares every term with another record, so it can be taken
+		// out and put back without a term emptied.
+		{"date that moves a record", func(r []*record.Pledge) []*record.Pledge {
+			return edit(r, 2, func(p *record.Pledge) { p.Date = "2021-07-07" })
+		}, true},
+		{"status and date", func(r []*record.Pledge) []*record.Pledge {
+			return edit(r, 2, func(p *record.Pledge) { p.Status = "planned"; p.Date = "2026-02-02" })
+		}, true},
 		{"status", func(r []*record.Pledge) []*record.Pledge {
 			return edit(r, 1, func(p *record.Pledge) { p.Status = "fulfilled" })
 		}, false},
 		{"record added", func(r []*record.Pledge) []*record.Pledge {
 			return append(slices.Clone(r), &record.Pledge{ID: "z", Kind: "pledge", Date: "2021-01-01", Entity: record.Entity{Type: "state"}})
+		}, true},
+		{"newest record added, with references", func(r []*record.Pledge) []*record.Pledge {
+			return append(slices.Clone(r), &record.Pledge{ID: "y", Kind: "pledge", Date: "2026-01-01", Status: "planned",
+				Entity: record.Entity{Name: "New org", Type: "ngo-national"}, Countries: []string{"KEN"},
+				ContributesTo: []string{"msp"}, Matches: []string{"ngo-b"}, Measures: []string{"a1"}, Support: []string{"financial"}})
+		}, true},
+		{"record removed", func(r []*record.Pledge) []*record.Pledge {
+			return slices.Delete(slices.Clone(r), 2, 3) // ngo-b: its lists hold others
+		}, true},
+		{"records added and removed, one edited", func(r []*record.Pledge) []*record.Pledge {
+			r = edit(r, 1, func(p *record.Pledge) { p.Title = "New shelter" })
+			r = slices.Delete(r, 2, 3)
+			return append(r, &record.Pledge{ID: "x", Kind: "pledge", Date: "2020-01-01", Entity: record.Entity{Type: "state"}, Countries: []string{"UGA"}},
+				&record.Pledge{ID: "w", Kind: "pledge", Date: "2024-01-02", Entity: record.Entity{Type: "state"}, Measures: []string{"b1"}})
+		}, true},
+		{"record added with a country no record had", func(r []*record.Pledge) []*record.Pledge {
+			return append(slices.Clone(r), &record.Pledge{ID: "z", Kind: "pledge", Date: "2021-01-01", Entity: record.Entity{Type: "state"}, Countries: []string{"FRA"}})
+		}, false},
+		{"last record of a country removed", func(r []*record.Pledge) []*record.Pledge {
+			return slices.Delete(slices.Clone(r), 3, 4) // state-c, the only one in DEU
+		}, false},
+		{"multistakeholder pledge added", func(r []*record.Pledge) []*record.Pledge {
+			return append(slices.Clone(r), &record.Pledge{ID: "msp2", Kind: record.KindMultistakeholder, Title: "Second", Date: "2024-02-02",
+				Entity: record.Entity{Type: "un-entity"}})
+		}, false},
+		{"record removed and another added under its id", func(r []*record.Pledge) []*record.Pledge {
+			return append(slices.Delete(slices.Clone(r), 2, 3), &record.Pledge{ID: "ngo-b", Kind: "pledge", Date: "2019-01-01", Entity: record.Entity{Type: "state"}})
 		}, false},
 	}
 	for _, tc := range tests {
