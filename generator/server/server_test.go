@@ -195,6 +195,17 @@ func TestIncrementalEqualsFull(t *testing.T) {
 		{"change a date, which reorders lists", func() {
 			edit(t, src, "pledges/state-match-shelter.yaml", "date: 2025-12-10", "date: 2018-01-02")
 		}, false},
+		{"add a copy of a pledge, which shares every term with it", func() {
+			data, _ := os.ReadFile(filepath.Join(src, "pledges", "ngo-shelter-kenya.yaml"))
+			copied := strings.Replace(string(data), "id: ngo-shelter-kenya", "id: ngo-shelter-kenya-two", 1)
+			write(t, src, "pledges/ngo-shelter-kenya-two.yaml", strings.Replace(copied, "date: 2023-12-15", "date: 2024-01-20", 1))
+		}, false},
+		{"move the copy by its date and status", func() {
+			edit(t, src, "pledges/ngo-shelter-kenya-two.yaml", "date: 2024-01-20\nstatus: in-progress", "date: 2020-03-03\nstatus: fulfilled")
+		}, false},
+		{"remove the copy", func() {
+			os.Remove(filepath.Join(src, "pledges", "ngo-shelter-kenya-two.yaml"))
+		}, false},
 		{"add a pledge", func() {
 			write(t, src, "pledges/ngo-new-pledge.yaml", "id: ngo-new-pledge\nkind: pledge\ntitle: A new pledge\nsummary: New.\n"+
 				"entity:\n  name: New Org\n  type: foundation\nforum: GRF-2027\ndate: 2026-05-01\nstatus: planning\nsupport: [other]\ncountries: [BRA]\nmeasures: [c2]\n")
