@@ -415,16 +415,21 @@ func (st *state) samePrefix(recs []*record.Pledge) bool {
 // that were added or removed at the end, move, and their terms are encoded
 // again, with those whose bitmaps change size. Otherwise (a date edited, a
 // record added or removed among the others) every posting is renumbered
-// where it is, which looks no term up, and every term is encoded again:
-// merging every document again took three times as long.
+// where it is, which looks no term up, and the terms whose postings moved
+// are encoded again too: merging every document again took three times as
+// long, and a date moved by a few days moves few postings.
 func (st *state) update(recs []*record.Pledge, docs []*doc) {
 	n, was := len(docs), len(st.docs)
 	touched := map[string]bool{}
 	prev := st.docs // the last version of each document, by its number now
 	renumbered := !st.samePrefix(recs)
 	if renumbered {
+		var moved []string
 		var gone []*doc
-		prev, gone = st.renumber(recs)
+		prev, gone, moved = st.renumber(recs)
+		for _, t := range moved {
+			touched[t] = true
+		}
 		for _, d := range gone {
 			for _, terms := range d.terms {
 				for _, t := range terms {
@@ -463,7 +468,7 @@ func (st *state) update(recs []*record.Pledge, docs []*doc) {
 	// A set is a bitmap of (n+7)/8 bytes when its gap list would be longer:
 	// when that length changes, so may the encoding of any term whose list
 	// could be longer than the shorter of the two bitmaps.
-	if size, wasSize := (n+7)/8, (was+7)/8; size != wasSize && !renumbered {
+	if size, wasSize := (n+7)/8, (was+7)/8; size != wasSize {
 		gap := len(binary.AppendUvarint(nil, uint64(max(n, was)))) // bytes a gap takes at most
 		for t, p := range st.postings {
 			for _, set := range p {
@@ -500,17 +505,8 @@ func (st *state) update(recs []*record.Pledge, docs []*doc) {
 			if !found {
 				st.terms = slices.Insert(st.terms, j, t)
 			}
-			if !renumbered { // encoded below with every other term
-				st.encoded[t] = encodeTerm(t, p, n)
-			}
+			st.encoded[t] = encodeTerm(t, p, n)
 		}
-	}
-	if renumbered {
-		for _, t := range st.terms {
-			st.encoded[t] = encodeTerm(t, st.postings[t], n)
-		}
-		st.shards = st.encodeShards(nil, nil)
-		return
 	}
 	if len(changed) > 0 {
 		st.shards = st.encodeShards(st.shards, changed)
@@ -519,8 +515,9 @@ func (st *state) update(recs []*record.Pledge, docs []*doc) {
 
 // renumber gives every posting of st the number its document has in
 // recs, dropping the documents recs lacks, and returns the last version
-// of each document of recs (nil for a new one) and the dropped documents.
-func (st *state) renumber(recs []*record.Pledge) (prev, gone []*doc) {
+// of each document of recs (nil for a new one), the dropped documents, and
+// the terms whose postings changed.
+func (st *state) renumber(recs []*record.Pledge) (prev, gone []*doc, moved []string) {
 	at := make(map[string]int32, len(recs))
 	for i, p := range recs {
 		at[p.ID] = int32(i)
@@ -536,11 +533,14 @@ func (st *state) renumber(recs []*record.Pledge) (prev, gone []*doc) {
 		}
 		to[i], prev[j] = j, st.docs[i]
 	}
-	for _, p := range st.postings {
+	for t, p := range st.postings {
+		same := true
 		for tier, set := range p {
 			out, sorted := set[:0], true
 			for _, d := range set {
-				if j := to[d]; j >= 0 {
+				j := to[d]
+				same = same && j == d
+				if j >= 0 {
 					sorted = sorted && (len(out) == 0 || out[len(out)-1] < j)
 					out = append(out, j)
 				}
@@ -550,8 +550,11 @@ func (st *state) renumber(recs []*record.Pledge) (prev, gone []*doc) {
 			}
 			p[tier] = out
 		}
+		if !same {
+			moved = append(moved, t)
+		}
 	}
-	return prev, gone
+	return prev, gone, moved
 }
 
 // diffSorted calls gone for each string only in a and added for each only
