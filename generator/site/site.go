@@ -117,15 +117,7 @@ func New(cfg config.Site, set *content.Set, recs []*record.Pledge) *Site {
 		if p.IsMultistakeholder() {
 			s.Multistakeholder = append(s.Multistakeholder, p)
 		}
-		for _, id := range p.ContributesTo {
-			s.Contributions[id] = append(s.Contributions[id], p)
-		}
-		for _, id := range p.Matches {
-			s.MatchedBy[id] = append(s.MatchedBy[id], p)
-		}
-		for _, m := range p.Measures {
-			s.ByMeasure[m] = append(s.ByMeasure[m], p)
-		}
+		s.eachRefList(p, func(m map[string][]*record.Pledge, key string) { m[key] = append(m[key], p) })
 	}
 	s.Featured = s.ByID[cfg.Featured]
 	if s.Featured == nil && len(s.Multistakeholder) > 0 {

@@ -124,31 +124,16 @@ func (s *Site) insert(cfg config.Site, p *record.Pledge) bool {
 	if p.IsMultistakeholder() || p.ID == cfg.Featured {
 		return false
 	}
-	defs := valueDefs()
-	for i, def := range defs {
-		for _, v := range def.values(p) {
-			if s.Taxonomies[i].byValue[v] == nil {
-				return false
-			}
-		}
+	if !s.eachTerm(p, func(term *Term, _ bool) bool { return term != nil }) {
+		return false
 	}
 	s.Records = insertSorted(s.Records, p)
 	s.ByID[p.ID] = p
-	for _, id := range p.ContributesTo {
-		s.Contributions[id] = insertSorted(s.Contributions[id], p)
-	}
-	for _, id := range p.Matches {
-		s.MatchedBy[id] = insertSorted(s.MatchedBy[id], p)
-	}
-	for _, m := range p.Measures {
-		s.ByMeasure[m] = insertSorted(s.ByMeasure[m], p)
-	}
-	for i, def := range defs {
-		for _, v := range def.values(p) {
-			term := s.Taxonomies[i].byValue[v]
-			term.Records = insertSorted(term.Records, p)
-		}
-	}
+	s.eachRefList(p, func(m map[string][]*record.Pledge, key string) { m[key] = insertSorted(m[key], p) })
+	s.eachTerm(p, func(term *Term, _ bool) bool {
+		term.Records = insertSorted(term.Records, p)
+		return true
+	})
 	return true
 }
 
@@ -160,38 +145,51 @@ func (s *Site) remove(cfg config.Site, p *record.Pledge) bool {
 	if p.IsMultistakeholder() || p.ID == cfg.Featured {
 		return false
 	}
-	defs := valueDefs()
-	for i, def := range defs {
-		for _, v := range def.values(p) {
-			if term := s.Taxonomies[i].byValue[v]; term == nil || len(term.Records) == 1 && !defs[i].keepZero {
-				return false
-			}
-		}
+	if !s.eachTerm(p, func(term *Term, keepZero bool) bool { return term != nil && (len(term.Records) > 1 || keepZero) }) {
+		return false
 	}
 	s.Records = removeSorted(s.Records, p)
 	delete(s.ByID, p.ID)
 	// Lists New would not have made are left out, as New leaves them.
-	drop := func(m map[string][]*record.Pledge, key string) {
+	s.eachRefList(p, func(m map[string][]*record.Pledge, key string) {
 		if l := removeSorted(m[key], p); len(l) > 0 {
 			m[key] = l
 		} else {
 			delete(m, key)
 		}
-	}
+	})
+	s.eachTerm(p, func(term *Term, _ bool) bool {
+		if term.Records = removeSorted(term.Records, p); len(term.Records) == 0 {
+			term.Records = nil
+		}
+		return true
+	})
+	return true
+}
+
+// eachRefList calls f with each list p's references put it in, by its map
+// and key: the contributions of its multistakeholder pledges, the pledges
+// matching those it matches, the pledges under its measures.
+func (s *Site) eachRefList(p *record.Pledge, f func(m map[string][]*record.Pledge, key string)) {
 	for _, id := range p.ContributesTo {
-		drop(s.Contributions, id)
+		f(s.Contributions, id)
 	}
 	for _, id := range p.Matches {
-		drop(s.MatchedBy, id)
+		f(s.MatchedBy, id)
 	}
 	for _, m := range p.Measures {
-		drop(s.ByMeasure, m)
+		f(s.ByMeasure, m)
 	}
-	for i, def := range defs {
+}
+
+// eachTerm calls f with the term of each taxonomy value of p (nil when no
+// term stands for it) and whether its taxonomy keeps terms without
+// records, until f returns false; it reports whether f never did.
+func (s *Site) eachTerm(p *record.Pledge, f func(term *Term, keepZero bool) bool) bool {
+	for i, def := range valueDefs() {
 		for _, v := range def.values(p) {
-			term := s.Taxonomies[i].byValue[v]
-			if term.Records = removeSorted(term.Records, p); len(term.Records) == 0 {
-				term.Records = nil
+			if !f(s.Taxonomies[i].byValue[v], def.keepZero) {
+				return false
 			}
 		}
 	}
@@ -206,13 +204,18 @@ func insertSorted(list []*record.Pledge, p *record.Pledge) []*record.Pledge {
 
 // removeSorted takes p out of a list sorted newest first.
 func removeSorted(list []*record.Pledge, p *record.Pledge) []*record.Pledge {
-	if i, ok := slices.BinarySearchFunc(list, p, Newest); ok && list[i] == p {
-		return slices.Delete(list, i, i+1)
-	}
-	if i := slices.Index(list, p); i >= 0 {
+	if i := indexIn(list, p); i >= 0 {
 		return slices.Delete(list, i, i+1)
 	}
 	return list
+}
+
+// indexIn finds p in a list sorted newest first, or returns -1.
+func indexIn(list []*record.Pledge, p *record.Pledge) int {
+	if i, ok := slices.BinarySearchFunc(list, p, Newest); ok && list[i] == p {
+		return i
+	}
+	return slices.Index(list, p)
 }
 
 // sameMeasures tells whether two guidance versions have the same measures
@@ -260,32 +263,18 @@ func (s *Site) replace(old, p *record.Pledge) {
 	if s.Featured == old {
 		s.Featured = p
 	}
-	for _, id := range p.ContributesTo {
-		replaceIn(s.Contributions[id], old, p)
-	}
-	for _, id := range p.Matches {
-		replaceIn(s.MatchedBy[id], old, p)
-	}
-	for _, m := range p.Measures {
-		replaceIn(s.ByMeasure[m], old, p)
-	}
-	for i, def := range valueDefs() {
-		t := s.Taxonomies[i]
-		for _, v := range def.values(p) {
-			if term := t.byValue[v]; term != nil {
-				replaceIn(term.Records, old, p)
-			}
+	s.eachRefList(p, func(m map[string][]*record.Pledge, key string) { replaceIn(m[key], old, p) })
+	s.eachTerm(p, func(term *Term, _ bool) bool {
+		if term != nil {
+			replaceIn(term.Records, old, p)
 		}
-	}
+		return true
+	})
 }
 
 // replaceIn replaces old by p in a list sorted newest first.
 func replaceIn(list []*record.Pledge, old, p *record.Pledge) {
-	if i, ok := slices.BinarySearchFunc(list, old, Newest); ok && list[i] == old {
-		list[i] = p
-		return
-	}
-	if i := slices.Index(list, old); i >= 0 {
+	if i := indexIn(list, old); i >= 0 {
 		list[i] = p
 	}
 }
