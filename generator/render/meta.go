@@ -3,6 +3,8 @@ package render
 import (
 	"html/template"
 	"strings"
+
+	"pledgesite/generator/tmplexec"
 )
 
 // pageMeta renders a page's <title> and the tags that describe it to
@@ -21,10 +23,10 @@ func (r *Renderer) pageMeta(p *Page) template.HTML {
 	site := r.site.Config.Title
 	b.WriteString("<title>")
 	if p.Kind != "home" {
-		escapeText(&b, p.Title)
+		tmplexec.EscapeText(&b, p.Title)
 		b.WriteString(" · ")
 	}
-	escapeText(&b, site)
+	tmplexec.EscapeText(&b, site)
 	b.WriteString("</title>")
 	abs := r.Abs(p.URL)
 	optional(&b, `<meta name="description" content="`, p.Description)
@@ -55,41 +57,8 @@ func optional(b *strings.Builder, open, value string) {
 func tag(b *strings.Builder, open, value string) {
 	b.WriteByte('\n')
 	b.WriteString(open)
-	escapeText(b, value)
+	tmplexec.EscapeText(b, value)
 	b.WriteString(`">`)
-}
-
-// escapeText escapes s for HTML text or a quoted attribute value as
-// html/template does for a plain string: NUL becomes U+FFFD, and " & ' +
-// < > become character references. Other bytes, invalid UTF-8 included,
-// are kept.
-func escapeText(b *strings.Builder, s string) {
-	last := 0
-	for i := 0; i < len(s); i++ {
-		var ref string
-		switch s[i] {
-		case 0:
-			ref = "\uFFFD"
-		case '"':
-			ref = "&#34;"
-		case '&':
-			ref = "&amp;"
-		case '\'':
-			ref = "&#39;"
-		case '+':
-			ref = "&#43;"
-		case '<':
-			ref = "&lt;"
-		case '>':
-			ref = "&gt;"
-		default:
-			continue
-		}
-		b.WriteString(s[last:i])
-		b.WriteString(ref)
-		last = i + 1
-	}
-	b.WriteString(s[last:])
 }
 
 // escapeURL writes u as html/template writes a URL attribute: a URL whose
@@ -97,35 +66,12 @@ func escapeText(b *strings.Builder, s string) {
 // that may not appear in a URL are percent-encoded (reserved characters
 // and existing escapes are kept), and the result is escaped as text.
 func escapeURL(b *strings.Builder, u string) {
-	if !safeURL(u) {
+	if !tmplexec.SafeURL(u) {
 		b.WriteString("#ZgotmplZ")
 		return
 	}
 	var n strings.Builder
 	n.Grow(len(u))
-	for i := 0; i < len(u); i++ {
-		c := u[i]
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9',
-			strings.IndexByte("!#$&*+,/:;=?@[]-._~", c) >= 0,
-			c == '%' && i+2 < len(u) && isHex(u[i+1]) && isHex(u[i+2]):
-			n.WriteByte(c)
-		default:
-			const digits = "0123456789abcdef"
-			n.WriteByte('%')
-			n.WriteByte(digits[c>>4])
-			n.WriteByte(digits[c&15])
-		}
-	}
-	escapeText(b, n.String())
-}
-
-func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
-
-// safeURL reports whether u is relative or has one of the schemes
-// html/template lets through.
-func safeURL(u string) bool {
-	scheme, _, ok := strings.Cut(u, ":")
-	return !ok || strings.Contains(scheme, "/") ||
-		strings.EqualFold(scheme, "http") || strings.EqualFold(scheme, "https") || strings.EqualFold(scheme, "mailto")
+	tmplexec.NormalizeURL(&n, u)
+	tmplexec.EscapeText(b, n.String())
 }

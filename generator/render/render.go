@@ -196,12 +196,8 @@ func (r *Renderer) Render(jobs []Job, w Writer) error {
 }
 
 func (r *Renderer) execute(buf *bytes.Buffer, p *Page) error {
-	t, err := r.theme.layout(p.Kind)
-	if err != nil {
-		return err
-	}
 	p.Site, p.Assets = r.site, r.assets
-	return t.ExecuteTemplate(buf, "baseof", p)
+	return r.theme.execute(buf, p.Kind, "baseof", p)
 }
 
 // renderPartial renders a partial of every record once, on all cores;
@@ -212,10 +208,6 @@ func (r *Renderer) execute(buf *bytes.Buffer, p *Page) error {
 func (r *Renderer) renderPartial(name string) (map[string]template.HTML, error) {
 	recs := r.site.Records
 	out := make([]template.HTML, len(recs))
-	t, err := r.theme.layout("list")
-	if err != nil {
-		return nil, err
-	}
 	var wg sync.WaitGroup
 	errs := make([]error, runtime.GOMAXPROCS(0))
 	for w := range errs {
@@ -225,7 +217,7 @@ func (r *Renderer) renderPartial(name string) (map[string]template.HTML, error) 
 			var buf bytes.Buffer
 			for i := w; i < len(recs); i += len(errs) {
 				buf.Reset()
-				if err := t.ExecuteTemplate(&buf, name, recs[i]); err != nil {
+				if err := r.theme.execute(&buf, "list", name, recs[i]); err != nil {
 					errs[w] = fmt.Errorf("rendering the %s of %s: %w", name, recs[i].ID, err)
 					return
 				}
@@ -405,12 +397,8 @@ func (r *Renderer) part(name string, part uint8, p *record.Pledge) (template.HTM
 }
 
 func (r *Renderer) executePart(name string, p *record.Pledge) (template.HTML, error) {
-	t, err := r.theme.layout("list")
-	if err != nil {
-		return "", err
-	}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, name, p); err != nil {
+	if err := r.theme.execute(&buf, "list", name, p); err != nil {
 		return "", fmt.Errorf("rendering the %s of %s: %w", name, p.ID, err)
 	}
 	return template.HTML(buf.String()), nil //nolint:gosec // output of html/template

@@ -9,8 +9,10 @@
 package render
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -19,8 +21,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"text/template/parse"
 
 	"pledgesite/generator/diag"
+	"pledgesite/generator/tmplexec"
 )
 
 // Kinds of page, each with its layout file <kind>.html.
@@ -40,6 +45,27 @@ type Theme struct {
 	// take the search page's id="more" from its script.
 	ids        []string
 	idPrefixes []string
+	// funcs are the layouts' functions, and programs each layout's
+	// templates compiled (tmplexec) once html/template has escaped them,
+	// by kind and template name.
+	funcs    template.FuncMap
+	programs sync.Map // programKey -> *program
+}
+
+type programKey struct{ kind, name string }
+
+// program is a template's compiled program, made on first use once
+// html/template has escaped the template; nil when tmplexec does not
+// cover it.
+type program struct {
+	once    sync.Once
+	prog    *tmplexec.Program
+	compile func() *tmplexec.Program
+}
+
+func (p *program) get() *tmplexec.Program {
+	p.once.Do(func() { p.prog = p.compile() })
+	return p.prog
 }
 
 // LoadTheme parses the layouts of the theme in dir with the given funcs.
@@ -55,7 +81,7 @@ func LoadTheme(fsys fs.FS, dir string, funcs template.FuncMap) (*Theme, diag.Lis
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	t := &Theme{Dir: dir, Hash: hash, layouts: map[string]*template.Template{}}
+	t := &Theme{Dir: dir, Hash: hash, layouts: map[string]*template.Template{}, funcs: funcs}
 	t.ids, t.idPrefixes = layoutIDs(append(common, pages...))
 	for i, kind := range pageKinds {
 		clone, err := base.Clone()
@@ -170,4 +196,42 @@ func (t *Theme) layout(kind string) (*template.Template, error) {
 		return nil, fmt.Errorf("theme %s has no layout for %q pages", t.Dir, kind)
 	}
 	return l, nil
+}
+
+// execute applies the template name of a page kind's layouts to data.
+// html/template escapes a template the first time it runs; from then on
+// the template's compiled program runs instead, and html/template again
+// only for what the program does not cover (tmplexec.ErrFallback).
+func (t *Theme) execute(buf *bytes.Buffer, kind, name string, data any) error {
+	l, err := t.layout(kind)
+	if err != nil {
+		return err
+	}
+	key := programKey{kind, name}
+	if v, ok := t.programs.Load(key); ok {
+		if prog := v.(*program).get(); prog != nil {
+			start := buf.Len()
+			err := prog.Execute(buf, data)
+			if !errors.Is(err, tmplexec.ErrFallback) {
+				return err
+			}
+			buf.Truncate(start)
+		}
+		return l.ExecuteTemplate(buf, name, data)
+	}
+	if err := l.ExecuteTemplate(buf, name, data); err != nil {
+		return err
+	}
+	// The template is escaped now: it can be compiled.
+	t.programs.LoadOrStore(key, &program{compile: func() *tmplexec.Program {
+		c := tmplexec.NewCompiler(func(name string) *parse.Tree {
+			if x := l.Lookup(name); x != nil {
+				return x.Tree
+			}
+			return nil
+		}, t.funcs)
+		prog, _ := c.Compile(name) // not covered: html/template runs
+		return prog
+	}})
+	return nil
 }

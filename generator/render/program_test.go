@@ -1,0 +1,95 @@
+package render_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"pledgesite/generator"
+	"pledgesite/generator/markdown"
+	"pledgesite/generator/render"
+	"pledgesite/generator/site"
+	"pledgesite/generator/synth"
+)
+
+// TestProgramsMatchHTMLTemplate renders every page, row and card of the
+// shipped site and of a synthetic catalogue both with html/template and
+// with the compiled programs (tmplexec) that a build runs instead, and
+// requires the same bytes, with no page left to html/template.
+func TestProgramsMatchHTMLTemplate(t *testing.T) {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	synthetic := t.TempDir()
+	for _, name := range []string{"content", "themes", "pledges"} {
+		if err := os.CopyFS(filepath.Join(synthetic, name), os.DirFS(filepath.Join(root, name))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	settings, err := os.ReadFile(filepath.Join(root, "site.yaml"))
+	if err == nil {
+		err = os.WriteFile(filepath.Join(synthetic, "site.yaml"), settings, 0o644)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := synth.Options{N: 300, Seed: 7, Measures: []string{"a1", "b1", "c2"}, MSP: "msp-trafficking-in-persons"}
+	if _, err := synth.Write(filepath.Join(synthetic, "pledges"), opt); err != nil {
+		t.Fatal(err)
+	}
+	for name, dir := range map[string]string{"shipped": root, "synthetic": synthetic} {
+		t.Run(name, func(t *testing.T) {
+			src, errs := generator.Load(os.DirFS(dir), "")
+			if len(errs) > 0 {
+				t.Fatal(errs)
+			}
+			s := site.New(src.Config, src.Content, src.Records)
+			r := render.New(s, markdown.New(), render.Assets{CSS: "/css/main.css", JS: map[string]string{"search.js": "/js/search.js"}}, func(string) string { return "2026-01-01" }, nil)
+			th, terrs := render.LoadTheme(src.FS, "themes/default", r.Funcs())
+			if len(terrs) > 0 {
+				t.Fatal(terrs)
+			}
+			r.SetTheme(th)
+			r.PrepareDescriptions()
+			r.SetSearch(nil, "/search/meta.json?v=1")
+			jobs, err := r.Jobs()
+			if err != nil {
+				t.Fatal(err)
+			}
+			kinds := map[string]int{}
+			check := func(what, kind, name string, data any) {
+				std, prog, compiled, err := r.ExecuteBoth(kind, name, data)
+				switch {
+				case err != nil:
+					t.Errorf("%s: %v", what, err)
+				case !compiled:
+					t.Errorf("%s: the compiled %s of %s pages fell back to html/template", what, name, kind)
+				case !bytes.Equal(std, prog):
+					t.Errorf("%s: compiled output differs from html/template's:\n%s", what, firstDifference(std, prog))
+				}
+			}
+			for _, j := range jobs {
+				kinds[j.Page.Kind]++
+				check(j.Path, j.Page.Kind, "baseof", j.Page)
+			}
+			for _, p := range s.Records {
+				check(p.Path+" row", "list", "row", p)
+				check(p.Path+" card", "list", "card", p)
+			}
+			if len(kinds) < 10 {
+				t.Errorf("only %d kinds of page compared: %v", len(kinds), kinds)
+			}
+		})
+	}
+}
+
+func firstDifference(a, b []byte) string {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	lo := max(0, i-80)
+	return "html/template: …" + string(a[lo:min(len(a), i+80)]) + "…\ncompiled:      …" + string(b[lo:min(len(b), i+80)]) + "…"
+}

@@ -1,0 +1,213 @@
+package tmplexec
+
+import (
+	"cmp"
+	"html/template"
+	"reflect"
+)
+
+// builtin is one of text/template's predefined functions, for the
+// arguments this package covers. It reports false for the others.
+type builtin func(args []reflect.Value) (reflect.Value, bool)
+
+// builtins are the predefined functions covered. and and or are
+// evaluated in builtinCmd, as they stop at the first argument that
+// decides.
+var builtins = map[string]builtin{
+	"and": nil,
+	"or":  nil,
+	"not": func(a []reflect.Value) (reflect.Value, bool) {
+		if len(a) != 1 {
+			return reflect.Value{}, false
+		}
+		return reflect.ValueOf(!truth(a[0])), true
+	},
+	"eq": func(a []reflect.Value) (reflect.Value, bool) {
+		if len(a) < 2 {
+			return reflect.Value{}, false
+		}
+		for _, b := range a[1:] {
+			c, ok := compare(a[0], b)
+			if !ok {
+				return reflect.Value{}, false
+			}
+			if c == 0 {
+				return reflect.ValueOf(true), true
+			}
+		}
+		return reflect.ValueOf(false), true
+	},
+	"ne": comparison(func(c int) bool { return c != 0 }),
+	"lt": comparison(func(c int) bool { return c < 0 }),
+	"le": comparison(func(c int) bool { return c <= 0 }),
+	"gt": comparison(func(c int) bool { return c > 0 }),
+	"ge": comparison(func(c int) bool { return c >= 0 }),
+	"len": func(a []reflect.Value) (reflect.Value, bool) {
+		if len(a) != 1 {
+			return reflect.Value{}, false
+		}
+		v, isNil := indirect(a[0])
+		if isNil {
+			return reflect.Value{}, false
+		}
+		switch v.Kind() {
+		case reflect.Array, reflect.Map, reflect.Slice, reflect.String:
+			return reflect.ValueOf(v.Len()), true
+		}
+		return reflect.Value{}, false
+	},
+	"index": func(a []reflect.Value) (reflect.Value, bool) {
+		if len(a) == 0 {
+			return reflect.Value{}, false
+		}
+		item := indirectInterface(a[0])
+		for _, i := range a[1:] {
+			i = indirectInterface(i)
+			var isNil bool
+			if item, isNil = indirect(item); isNil || !item.IsValid() || !i.IsValid() {
+				return reflect.Value{}, false
+			}
+			switch item.Kind() {
+			case reflect.Array, reflect.Slice:
+				if !isInt(i) || i.Int() < 0 || i.Int() >= int64(item.Len()) {
+					return reflect.Value{}, false
+				}
+				item = item.Index(int(i.Int()))
+			case reflect.Map:
+				if i.Type() != item.Type().Key() {
+					return reflect.Value{}, false
+				}
+				if x := item.MapIndex(i); x.IsValid() {
+					item = x
+				} else {
+					item = reflect.Zero(item.Type().Elem())
+				}
+			default:
+				return reflect.Value{}, false
+			}
+		}
+		return item, true
+	},
+}
+
+// comparison is ne, lt, le, gt or ge of two arguments.
+func comparison(holds func(int) bool) builtin {
+	return func(a []reflect.Value) (reflect.Value, bool) {
+		if len(a) != 2 {
+			return reflect.Value{}, false
+		}
+		c, ok := compare(a[0], a[1])
+		if !ok {
+			return reflect.Value{}, false
+		}
+		return reflect.ValueOf(holds(c)), true
+	}
+}
+
+// compare orders two strings, two signed integers or two bools (equal or
+// not): the comparisons the layouts make. Other kinds have rules of their
+// own in text/template.
+func compare(a, b reflect.Value) (int, bool) {
+	a, b = indirectInterface(a), indirectInterface(b)
+	switch {
+	case !a.IsValid() || !b.IsValid():
+	case a.Kind() == reflect.String && b.Kind() == reflect.String:
+		return cmp.Compare(a.String(), b.String()), true
+	case isInt(a) && isInt(b):
+		return cmp.Compare(a.Int(), b.Int()), true
+	}
+	return 0, false
+}
+
+func isInt(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return true
+	}
+	return false
+}
+
+func truth(v reflect.Value) bool {
+	t, _ := isTrue(indirectInterface(v))
+	return t
+}
+
+// builtinCmd calls a builtin. Its arguments are evaluated first, but for
+// and and or, which return the first argument that decides.
+type builtinCmd struct {
+	name string
+	fn   builtin
+	args []arg
+}
+
+func (c *builtinCmd) eval(s *state, dot, final reflect.Value, hasFinal bool) (reflect.Value, error) {
+	if c.fn == nil { // and, or
+		or := c.name == "or"
+		var v reflect.Value
+		for i := range c.args {
+			var err error
+			if v, err = c.args[i].eval(s, dot); err != nil {
+				return v, err
+			}
+			if !v.IsValid() {
+				return v, ErrFallback
+			}
+			if truth(v) == or {
+				return v, nil
+			}
+		}
+		if hasFinal {
+			v = final
+		}
+		return v, nil
+	}
+	var buf [4]reflect.Value
+	in, err := evalArgs(s, dot, c.args, final, hasFinal, buf[:0])
+	if err != nil {
+		return reflect.Value{}, err
+	}
+	v, ok := c.fn(in)
+	if !ok {
+		return v, ErrFallback
+	}
+	return v, nil
+}
+
+// fastFunc returns a direct call of fn for the signatures of the funcs
+// layouts call most (links, labels, dates), or nil. The call reports
+// false for arguments of other types, which then go through reflection.
+func fastFunc(fn any) func([]reflect.Value) (reflect.Value, bool) {
+	switch f := fn.(type) {
+	case func(string) string:
+		return func(a []reflect.Value) (reflect.Value, bool) {
+			if len(a) != 1 || !isString(a[0]) {
+				return reflect.Value{}, false
+			}
+			return reflect.ValueOf(f(a[0].String())), true
+		}
+	case func(string, string) string:
+		return func(a []reflect.Value) (reflect.Value, bool) {
+			if len(a) != 2 || !isString(a[0]) || !isString(a[1]) {
+				return reflect.Value{}, false
+			}
+			return reflect.ValueOf(f(a[0].String(), a[1].String())), true
+		}
+	case func(string, string) template.HTML:
+		return func(a []reflect.Value) (reflect.Value, bool) {
+			if len(a) != 2 || !isString(a[0]) || !isString(a[1]) {
+				return reflect.Value{}, false
+			}
+			return reflect.ValueOf(f(a[0].String(), a[1].String())), true
+		}
+	case func(string, any) string:
+		return func(a []reflect.Value) (reflect.Value, bool) {
+			if len(a) != 2 || !isString(a[0]) || !a[1].IsValid() {
+				return reflect.Value{}, false
+			}
+			return reflect.ValueOf(f(a[0].String(), a[1].Interface())), true
+		}
+	}
+	return nil
+}
+
+func isString(v reflect.Value) bool { return v.IsValid() && v.Type() == stringType }
