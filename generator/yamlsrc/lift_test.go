@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -48,6 +49,19 @@ var liftSeeds = []string{
 	"description: |\n  a\n  b: c\n  # not a comment\n  \"quoted\"\nz: 1 # c\n",
 	"true: |\n  a\n",
 	"x:\n- 1\ndescription: |\n  a\n",
+	"title: \"Shelter & care: #1\"\nsummary: \"tab\tinside  \"\n",
+	"title: \"a \\\"b\\\"\"\n",
+	"title: \"a\\nb\"\n",
+	"title: \"\"\n",
+	"title: \"x\" # c\n",
+	"title:  \"x\"\n",
+	"entity:\n  name: \"x\"\n",
+	"title: \"\u2028\"\n",
+	"title: \"no line break\"",
+	"summary: 'a\ntitle: \"b\"\n c'\n",
+	"description: |\n  a\n  x: \"y\"\n# c\n",
+	"a: [\nb: \"x\"\n]\n",
+	"title: \"x\"\ntitle: \"y\"\n",
 }
 
 // TestLiftBlocks: the blocks records are written with are lifted, so the
@@ -61,13 +75,23 @@ func TestLiftBlocks(t *testing.T) {
 		data string
 		want []lifted // nil: nothing is lifted
 	}{
-		{liftSeeds[0], []lifted{{2, "description", "One.\n\n## Two\n\n- three\n  four\n"}}},
-		{liftSeeds[1], []lifted{{1, "description", "text\nmore"}}},
-		{liftSeeds[2], []lifted{{1, "a", "x\n"}, {3, "b", "y\n"}}},
-		{liftSeeds[3], []lifted{{1, "description", "\nleading blank\n"}}},
-		{liftSeeds[21], []lifted{{1, "description", "caf\u00e9 \u2014 \U0001F600\n"}}},
-		{liftSeeds[28], []lifted{{1, "description", "a\n"}, {4, "description", "b\n"}}},
-		{liftSeeds[31], []lifted{{1, "description", "a\nb: c\n# not a comment\n\"quoted\"\n"}}},
+		{liftSeeds[0], []lifted{{2, "description", "One.\n\n## Two\n\n- three\n  four\n", false}}},
+		{liftSeeds[1], []lifted{{1, "description", "text\nmore", false}}},
+		{liftSeeds[2], []lifted{{1, "a", "x\n", false}, {3, "b", "y\n", false}}},
+		{liftSeeds[3], []lifted{{1, "description", "\nleading blank\n", false}}},
+		{liftSeeds[21], []lifted{{1, "description", "caf\u00e9 \u2014 \U0001F600\n", false}}},
+		{liftSeeds[28], []lifted{{1, "description", "a\n", false}, {4, "description", "b\n", false}}},
+		{liftSeeds[31], []lifted{{1, "description", "a\nb: c\n# not a comment\n\"quoted\"\n", false}}},
+		{liftSeeds[34], []lifted{{1, "title", "Shelter & care: #1", true}, {2, "summary", "tab\tinside  ", true}}},
+		{liftSeeds[42], []lifted{{1, "title", "no line break", true}}},
+		{liftSeeds[46], []lifted{{1, "title", "x", true}, {2, "title", "y", true}}},
+		{liftSeeds[35], nil}, // an escaped quote
+		{liftSeeds[36], nil}, // an escape
+		{liftSeeds[37], nil}, // empty: nothing to gain
+		{liftSeeds[38], nil}, // a comment after the string
+		{liftSeeds[39], nil}, // two spaces
+		{liftSeeds[40], nil}, // not at the top
+		{liftSeeds[41], nil}, // U+2028, a line break to YAML
 		{liftSeeds[4], nil},  // less indented than the first line
 		{liftSeeds[5], nil},  // a line of spaces
 		{liftSeeds[6], nil},  // a tab for indentation
@@ -90,10 +114,15 @@ func TestLiftBlocks(t *testing.T) {
 			sameTree(t, []byte(tt.data), src)
 		}
 	}
-	// A record as synth writes it, its description a third of the file.
+	// A record as synth writes it: its title, summary and description are
+	// most of the file.
 	src, got := liftBlocks(record)
-	if len(got) != 1 || got[0].key != "description" || len(got[0].value) < 1000 {
-		t.Fatalf("the description of testdata/lift-record.yaml was not lifted: %+v", got)
+	var keys []string
+	for _, l := range got {
+		keys = append(keys, l.key)
+	}
+	if !slices.Equal(keys, []string{"title", "summary", "description"}) || len(got[2].value) < 1000 {
+		t.Fatalf("the title, summary and description of testdata/lift-record.yaml were not lifted: %+v", got)
 	}
 	sameTree(t, record, src)
 }
@@ -132,9 +161,19 @@ func TestLiftMatchesYAML(t *testing.T) {
 		var b strings.Builder
 		for range 1 + r.IntN(5) {
 			key := keys[r.IntN(len(keys))]
-			switch r.IntN(5) {
+			switch r.IntN(6) {
 			case 0:
 				b.WriteString(key + ": v\n")
+			case 5:
+				// A string on one line, mostly plain, sometimes with
+				// what yaml.v3 reads otherwise: quotes, escapes, a
+				// comment after it, or a line that goes on.
+				b.WriteString(key + ": \"")
+				for range r.IntN(4) {
+					b.WriteString(words[r.IntN(len(words))])
+					b.WriteString([]string{" ", "", "  ", "\t"}[r.IntN(4)])
+				}
+				b.WriteString([]string{"\"\n", "\"\n", "\"\n", "\" # c\n", "\n  more\"\n", "\"x\n"}[r.IntN(6)])
 			case 1:
 				b.WriteString(key + ":\n  - x\n  - y: z\n")
 			default:
