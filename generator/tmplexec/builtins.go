@@ -61,6 +61,9 @@ var builtins = map[string]builtin{
 			return reflect.Value{}, false
 		}
 		item := indirectInterface(a[0])
+		if !item.IsValid() {
+			return reflect.Value{}, false // text/template: index of untyped nil
+		}
 		for _, i := range a[1:] {
 			i = indirectInterface(i)
 			var isNil bool
@@ -104,9 +107,8 @@ func comparison(holds func(int) bool) builtin {
 	}
 }
 
-// compare orders two strings, two signed integers or two bools (equal or
-// not): the comparisons the layouts make. Other kinds have rules of their
-// own in text/template.
+// compare orders two strings or two signed integers: the comparisons the
+// layouts make. Other kinds have rules of their own in text/template.
 func compare(a, b reflect.Value) (int, bool) {
 	a, b = indirectInterface(a), indirectInterface(b)
 	switch {
@@ -142,6 +144,9 @@ type builtinCmd struct {
 
 func (c *builtinCmd) eval(s *state, dot, final reflect.Value, hasFinal bool) (reflect.Value, error) {
 	if c.fn == nil { // and, or
+		if len(c.args) == 0 && !hasFinal {
+			return reflect.Value{}, ErrFallback // text/template: wrong number of args
+		}
 		or := c.name == "or"
 		var v reflect.Value
 		for i := range c.args {

@@ -9,7 +9,7 @@
 // tree turned once into nodes that know their function, their literal
 // arguments converted, and a cache of each field's index by type; the
 // escapers html/template inserts run as Go code for the values they meet
-// on pages (strings, template.HTML, ints).
+// on pages (strings, ints, bools, template.HTML and template.JS).
 //
 // It covers the part of the template language that the layouts use and
 // gives up on the rest: Compile refuses a tree it does not cover, and
@@ -33,26 +33,23 @@ var ErrFallback = errors.New("tmplexec: not covered, execute with html/template"
 
 // Program is one compiled template.
 type Program struct {
-	name string
 	root node
 }
-
-// Name is the template's name.
-func (p *Program) Name() string { return p.name }
 
 // Compiler compiles the escaped templates of one set. Programs share the
 // templates they call.
 type Compiler struct {
-	lookup func(name string) *parse.Tree
-	funcs  map[string]reflect.Value
-	progs  map[string]*Program
+	lookup    func(name string) *parse.Tree
+	funcs     map[string]reflect.Value
+	progs     map[string]*Program
+	compiling map[string]bool
 }
 
 // NewCompiler returns a compiler that finds templates with lookup (the
 // escaped tree of a template name, or nil) and functions in funcs (the
 // FuncMap the templates were parsed with).
 func NewCompiler(lookup func(name string) *parse.Tree, funcs map[string]any) *Compiler {
-	c := &Compiler{lookup: lookup, funcs: map[string]reflect.Value{}, progs: map[string]*Program{}}
+	c := &Compiler{lookup: lookup, funcs: map[string]reflect.Value{}, progs: map[string]*Program{}, compiling: map[string]bool{}}
 	for name, fn := range funcs {
 		c.funcs[name] = reflect.ValueOf(fn)
 	}
@@ -63,25 +60,25 @@ func NewCompiler(lookup func(name string) *parse.Tree, funcs map[string]any) *Co
 // fails for a tree that uses what this package does not cover.
 func (c *Compiler) Compile(name string) (p *Program, err error) {
 	if p, ok := c.progs[name]; ok {
-		if p.root == nil {
-			// Recursion is rare in layouts: not covered.
-			return nil, fmt.Errorf("template %q calls itself", name)
-		}
 		return p, nil
+	}
+	if c.compiling[name] {
+		// Recursion is rare in layouts: not covered.
+		return nil, fmt.Errorf("template %q calls itself", name)
 	}
 	tree := c.lookup(name)
 	if tree == nil || tree.Root == nil {
 		return nil, fmt.Errorf("no template %q", name)
 	}
-	p = &Program{name: name}
+	c.compiling[name] = true
+	defer delete(c.compiling, name)
+	root, err := c.list(tree.Root)
+	if err != nil {
+		return nil, err
+	}
+	p = &Program{root: root}
 	c.progs[name] = p
-	defer func() {
-		if err != nil {
-			delete(c.progs, name)
-		}
-	}()
-	p.root, err = c.list(tree.Root)
-	return p, err
+	return p, nil
 }
 
 func (c *Compiler) list(l *parse.ListNode) (node, error) {

@@ -405,7 +405,12 @@ func callMethod(s *state, dot, recv reflect.Value, name string, args []arg, fina
 	if !m.IsValid() {
 		return m, ErrFallback
 	}
-	return callReflect(s, dot, m, m.Type(), args, final, hasFinal)
+	var buf [4]reflect.Value
+	in, err := evalArgs(s, dot, args, final, hasFinal, buf[:0])
+	if err != nil {
+		return reflect.Value{}, err
+	}
+	return callReflect(m, m.Type(), args, in)
 }
 
 // funcCmd calls a function of the FuncMap.
@@ -418,17 +423,17 @@ type funcCmd struct {
 }
 
 func (c *funcCmd) eval(s *state, dot, final reflect.Value, hasFinal bool) (reflect.Value, error) {
+	var buf [4]reflect.Value
+	in, err := evalArgs(s, dot, c.args, final, hasFinal, buf[:0])
+	if err != nil {
+		return reflect.Value{}, err
+	}
 	if c.fast != nil {
-		var buf [3]reflect.Value
-		in, err := evalArgs(s, dot, c.args, final, hasFinal, buf[:0])
-		if err != nil {
-			return reflect.Value{}, err
-		}
 		if v, ok := c.fast(in); ok {
 			return v, nil
 		}
 	}
-	return callReflect(s, dot, c.fn, c.typ, c.args, final, hasFinal)
+	return callReflect(c.fn, c.typ, c.args, in)
 }
 
 // evalArgs appends the values of args, then final, to in.
@@ -446,24 +451,19 @@ func evalArgs(s *state, dot reflect.Value, args []arg, final reflect.Value, hasF
 	return in, nil
 }
 
-// callReflect calls fn through reflection, with text/template's checks
-// of the number and types of arguments.
-func callReflect(s *state, dot, fn reflect.Value, t reflect.Type, args []arg, final reflect.Value, hasFinal bool) (reflect.Value, error) {
-	n := len(args)
-	if hasFinal {
-		n++
-	}
-	if t.IsVariadic() && n < t.NumIn()-1 || !t.IsVariadic() && n != t.NumIn() {
+// callReflect calls fn through reflection with the values of args, then
+// the final value if in has one more, with text/template's checks of the
+// number and types of arguments and of results. It converts in in place.
+func callReflect(fn reflect.Value, t reflect.Type, args []arg, in []reflect.Value) (reflect.Value, error) {
+	n := len(in)
+	if t.IsVariadic() && n < t.NumIn()-1 || !t.IsVariadic() && n != t.NumIn() ||
+		t.NumOut() != 1 && (t.NumOut() != 2 || t.Out(1) != errorType) || t.Out(0) == reflectValueType {
+		// A reflect.Value result text/template would unwrap.
 		return reflect.Value{}, ErrFallback
 	}
-	in := make([]reflect.Value, n)
-	for i := range args {
-		v, err := args[i].eval(s, dot)
-		if err != nil {
-			return v, err
-		}
+	for i, v := range in {
 		var ok bool
-		if args[i].isConst {
+		if i < len(args) && args[i].isConst {
 			in[i], ok = convertConst(v, paramType(t, i))
 		} else {
 			in[i], ok = assign(v, paramType(t, i))
@@ -472,21 +472,14 @@ func callReflect(s *state, dot, fn reflect.Value, t reflect.Type, args []arg, fi
 			return v, ErrFallback
 		}
 	}
-	if hasFinal {
-		var ok bool
-		if in[n-1], ok = assign(final, paramType(t, n-1)); !ok {
-			return final, ErrFallback
-		}
-	}
 	out := fn.Call(in)
 	if len(out) == 2 && !out[1].IsNil() {
 		return out[0], ErrFallback
 	}
-	if len(out) == 0 {
-		return reflect.Value{}, ErrFallback
-	}
 	return out[0], nil
 }
+
+var reflectValueType = reflect.TypeFor[reflect.Value]()
 
 // assign converts v for a parameter of type t where text/template would
 // without complaint.
