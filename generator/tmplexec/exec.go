@@ -8,7 +8,8 @@ import (
 	"sync/atomic"
 )
 
-// maxDepth bounds nested template calls, as text/template does.
+// maxDepth bounds nested template calls; deeper ones are left to
+// html/template, which has a bound of its own.
 const maxDepth = 10000
 
 // Execute writes the template applied to data to w. On ErrFallback, w
