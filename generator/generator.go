@@ -352,6 +352,15 @@ func (p *phases) add(step Phase) { p.list = append(p.list, step) }
 
 // write renders the whole site from checked sources into w.
 func (b *Builder) write(ctx context.Context, src *Sources, w *countingWriter, ph *phases) error {
+	// Dart Sass compiles in a process of its own: the style sheet and the
+	// theme's other assets are made beside the model.
+	theme := path.Join("themes", src.Config.Theme)
+	var (
+		assets    render.Assets
+		assetsErr error
+		made      sync.WaitGroup
+	)
+	made.Go(func() { assets, assetsErr = b.writeAssets(src.FS, theme, w) })
 	var s *site.Site
 	if b.cache {
 		s = site.Update(b.model, src.Config, src.Content, src.Records)
@@ -359,12 +368,10 @@ func (b *Builder) write(ctx context.Context, src *Sources, w *countingWriter, ph
 	} else {
 		s = site.New(src.Config, src.Content, src.Records)
 	}
-	theme := path.Join("themes", src.Config.Theme)
 	ph.done("model")
-
-	assets, err := b.writeAssets(src.FS, theme, w)
-	if err != nil {
-		return err
+	made.Wait()
+	if assetsErr != nil {
+		return assetsErr
 	}
 	ph.done("sass and assets")
 

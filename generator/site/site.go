@@ -107,30 +107,29 @@ func New(cfg config.Site, set *content.Set, recs []*record.Pledge) *Site {
 		Measures:      map[string]*content.Page{},
 	}
 	slices.SortFunc(s.Records, Newest)
-	for _, p := range s.Records {
-		s.ByID[p.ID] = p
-	}
+	var measures, msps []vocab.Term
 	for _, m := range set.Measures {
 		s.Measures[m.Measure] = m
+		measures = append(measures, vocab.Term{Value: m.Measure, Label: strings.ToUpper(m.Measure) + " · " + m.Title})
 	}
 	for _, p := range s.Records {
 		if p.IsMultistakeholder() {
 			s.Multistakeholder = append(s.Multistakeholder, p)
+			msps = append(msps, vocab.Term{Value: p.ID, Label: p.Title})
 		}
+	}
+	// The taxonomies, most of the work, are made beside the lookups.
+	var wg sync.WaitGroup
+	wg.Go(func() { s.Taxonomies = buildTaxonomies(s.Records, measures, msps) })
+	for _, p := range s.Records {
+		s.ByID[p.ID] = p
 		s.eachRefList(p, func(m map[string][]*record.Pledge, key string) { m[key] = append(m[key], p) })
 	}
 	s.Featured = s.ByID[cfg.Featured]
 	if s.Featured == nil && len(s.Multistakeholder) > 0 {
 		s.Featured = s.Multistakeholder[len(s.Multistakeholder)-1]
 	}
-	var measures, msps []vocab.Term
-	for _, m := range set.Measures {
-		measures = append(measures, vocab.Term{Value: m.Measure, Label: strings.ToUpper(m.Measure) + " · " + m.Title})
-	}
-	for _, p := range s.Multistakeholder {
-		msps = append(msps, vocab.Term{Value: p.ID, Label: p.Title})
-	}
-	s.Taxonomies = buildTaxonomies(s.Records, measures, msps)
+	wg.Wait()
 	return s
 }
 
