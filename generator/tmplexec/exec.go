@@ -416,7 +416,6 @@ func callMethod(s *state, dot, recv reflect.Value, name string, args []arg, fina
 
 // funcCmd calls a function of the FuncMap.
 type funcCmd struct {
-	name string
 	fn   reflect.Value
 	typ  reflect.Type
 	args []arg
