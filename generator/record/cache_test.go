@@ -1,7 +1,11 @@
 package record
 
 import (
+	"io/fs"
+	"math/rand/v2"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -96,4 +100,71 @@ func TestCacheCheckRefs(t *testing.T) {
 	a3 := a2
 	a3.ID = "ngo-b"
 	check([]*Pledge{msp, &a3, b}, measures, 2) // a duplicate id, and no ngo-a left to match
+}
+
+// listingFS counts the listings of a folder asked of it.
+type listingFS struct {
+	fstest.MapFS
+	listings int
+}
+
+func (f *listingFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	f.listings++
+	return f.MapFS.ReadDir(name)
+}
+
+// TestCachePatchesListing adds, edits and removes record files, and
+// other things, in random steps, each reported with Forget as the
+// preview server reports them. While trusted, the cache must load what a
+// cache-less load of the same files loads, problems included, and list
+// the folder again only after something other than a file of Dir
+// changed.
+func TestCachePatchesListing(t *testing.T) {
+	fsys := &listingFS{MapFS: fstest.MapFS{}}
+	day := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, id := range []string{"ngo-b", "ngo-d", "ngo-f"} {
+		fsys.MapFS["pledges/"+id+".yaml"] = &fstest.MapFile{Data: pledgeWithID(id), ModTime: day}
+	}
+	cache := NewCache()
+	cache.Trust(true)
+	r := rand.New(rand.NewPCG(3, 4))
+	names := []string{"ngo-a.yaml", "ngo-b.yaml", "ngo-c.yaml", "ngo-d.yaml", "ngo-e.yaml", "ngo-f.yaml", "Bad Name.yaml", "notes.txt"}
+	for step := range 300 {
+		want := 0 // listings this step may make
+		if fsys.listings == 0 {
+			want = 1
+		}
+		name := names[r.IntN(len(names))]
+		p := "pledges/" + name
+		delete(fsys.MapFS, p+"/x.yaml") // a file or nothing replaces a folder
+		switch r.IntN(7) {
+		case 0, 1, 2: // added or edited
+			fsys.MapFS[p] = &fstest.MapFile{Data: pledgeWithID(strings.TrimSuffix(name, ".yaml"), "# step "+strconv.Itoa(step)), ModTime: day.Add(time.Duration(step) * time.Minute)}
+		case 3, 4: // removed, or never there
+			delete(fsys.MapFS, p)
+		case 5: // a folder where a file may have been
+			delete(fsys.MapFS, p)
+			fsys.MapFS[p+"/x.yaml"] = &fstest.MapFile{Data: pledgeWithID("x")}
+			want = 1
+		case 6: // a file in a subfolder, added or removed
+			sub := "pledges/sub/" + name
+			if _, ok := fsys.MapFS[sub]; ok {
+				delete(fsys.MapFS, sub)
+			} else {
+				fsys.MapFS[sub] = &fstest.MapFile{Data: pledgeWithID("x")}
+			}
+			p = sub
+			want = 1
+		}
+		cache.Forget(p)
+		before := fsys.listings
+		got, _, gotErrs := Load(fsys, cache)
+		wantRecs, _, wantErrs := Load(fsys.MapFS, nil)
+		if !slices.Equal(ids(got), ids(wantRecs)) || gotErrs.Error() != wantErrs.Error() {
+			t.Fatalf("step %d (%s): the cache loaded %q with %v, a fresh load %q with %v", step, p, ids(got), gotErrs, ids(wantRecs), wantErrs)
+		}
+		if n := fsys.listings - before; n > want {
+			t.Fatalf("step %d (%s): the folder was listed %d times, want at most %d", step, p, n, want)
+		}
+	}
 }

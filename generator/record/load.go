@@ -1,6 +1,7 @@
 package record
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -29,8 +30,8 @@ type Cache struct {
 	m     map[string]cached
 	trust bool
 	// entries is the last listing of Dir; forgotten holds the files
-	// forgotten since. While trusted, a listing is reused when every
-	// forgotten file was a cached record and still is a file.
+	// forgotten since. While trusted, a listing is brought up to date
+	// with the forgotten files rather than made again (see readDir).
 	entries   []fs.DirEntry
 	forgotten map[string]bool
 	// refs is the last CheckRefs that found nothing wrong.
@@ -45,6 +46,9 @@ type cached struct {
 	mod  time.Time
 	rec  *Pledge
 	errs diag.List
+	// badName: the file's name is not a record id, which Load reports
+	// each time it lists the file, so such a file is never trusted.
+	badName bool
 }
 
 // NewCache returns an empty cache.
@@ -53,21 +57,18 @@ func NewCache() *Cache { return &Cache{m: map[string]cached{}} }
 // Forget drops a file from the cache, for callers that know it changed.
 func (c *Cache) Forget(path string) {
 	c.mu.Lock()
-	if _, ok := c.m[path]; ok {
-		if c.forgotten == nil {
-			c.forgotten = map[string]bool{}
-		}
-		c.forgotten[path] = true
-	} else {
-		c.entries = nil // a new file: list Dir again
+	if c.forgotten == nil {
+		c.forgotten = map[string]bool{}
 	}
+	c.forgotten[path] = true
 	delete(c.m, path)
 	c.mu.Unlock()
 }
 
-// readDir lists Dir, or, while trusted, reuses the last listing when the
-// files forgotten since were only changed, not added or removed: listing
-// 10,000 files is a tenth of a rebuild.
+// readDir lists Dir, or, while trusted, brings the last listing up to
+// date with the files forgotten since, each changed, added or removed:
+// listing 10,000 files again took a tenth of a rebuild, and a new pledge
+// is what a contributor previews.
 func (c *Cache) readDir(fsys fs.FS) ([]fs.DirEntry, error) {
 	if c == nil {
 		return fs.ReadDir(fsys, Dir)
@@ -77,13 +78,10 @@ func (c *Cache) readDir(fsys fs.FS) ([]fs.DirEntry, error) {
 	c.forgotten = nil
 	c.mu.Unlock()
 	if trust && entries != nil {
-		for p := range forgotten {
-			if info, err := fs.Lstat(fsys, p); err != nil || !info.Mode().IsRegular() {
-				entries = nil
-				break
-			}
-		}
-		if entries != nil {
+		if entries = patchListing(fsys, entries, forgotten); entries != nil {
+			c.mu.Lock()
+			c.entries = entries
+			c.mu.Unlock()
 			return entries, nil
 		}
 	}
@@ -92,6 +90,42 @@ func (c *Cache) readDir(fsys fs.FS) ([]fs.DirEntry, error) {
 	c.entries = entries
 	c.mu.Unlock()
 	return entries, err
+}
+
+// patchListing returns entries, a listing of Dir sorted by name as
+// fs.ReadDir sorts it, with the forgotten files as they are now: a file
+// changed, added or gone. It returns nil, for a listing made anew, when
+// one of them is anything else: not in Dir itself, or not a plain file.
+func patchListing(fsys fs.FS, entries []fs.DirEntry, forgotten map[string]bool) []fs.DirEntry {
+	if len(forgotten) == 0 {
+		return entries
+	}
+	// The last build's listing is not changed in place.
+	entries = slices.Clone(entries)
+	for p := range forgotten {
+		if path.Dir(p) != Dir {
+			return nil
+		}
+		name := path.Base(p)
+		i, found := slices.BinarySearchFunc(entries, name, func(e fs.DirEntry, name string) int { return strings.Compare(e.Name(), name) })
+		info, err := fs.Lstat(fsys, p)
+		switch {
+		case err == nil && info.Mode().IsRegular():
+			e := fs.FileInfoToDirEntry(info)
+			if found {
+				entries[i] = e
+			} else {
+				entries = slices.Insert(entries, i, e)
+			}
+		case errors.Is(err, fs.ErrNotExist):
+			if found {
+				entries = slices.Delete(entries, i, i+1)
+			}
+		default:
+			return nil
+		}
+	}
+	return entries
 }
 
 // Trust tells the cache whether its owner calls Forget for every file that
@@ -111,8 +145,8 @@ func (c *Cache) trusted(path string) bool {
 	if c == nil {
 		return false
 	}
-	_, ok := c.m[path]
-	return ok && c.trust
+	e, ok := c.m[path]
+	return ok && c.trust && !e.badName
 }
 
 // get looks a file up; c.mu is held.
@@ -129,7 +163,9 @@ func (c *Cache) put(path string, info fs.FileInfo, rec *Pledge, errs diag.List) 
 		return
 	}
 	c.mu.Lock()
-	c.m[path] = cached{size: info.Size(), mod: info.ModTime(), rec: rec, errs: errs}
+	id := strings.TrimSuffix(info.Name(), ".yaml")
+	c.m[path] = cached{size: info.Size(), mod: info.ModTime(), rec: rec, errs: errs,
+		badName: len(id) > MaxIDLen || !IDPattern.MatchString(id)}
 	c.mu.Unlock()
 }
 
@@ -193,7 +229,7 @@ func Load(fsys fs.FS, cache *Cache) ([]*Pledge, Times, diag.List) {
 		case e.IsDir():
 			errs.Add(p, 0, 0, RuleFile, "records are not read from subfolders: move the file up into %s/", Dir)
 		case cache.trusted(p):
-			// Its name was checked when it was cached.
+			// Its name was found good when it was cached.
 			files = append(files, p)
 		case strings.HasSuffix(name, ".yaml"):
 			// A record under a bad name is still checked, so that all its
