@@ -44,8 +44,9 @@ func TextOf(h template.HTML) string {
 
 // foldSpace writes the words of text into dst's memory, one space between
 // them, as strings.Join(strings.Fields(text), " ") would. dst may share
-// text's memory: it never gets ahead of what it has read. Byte by byte
-// with an index, as it runs over every description.
+// text's memory: it never gets ahead of what it has read. Runs of ASCII
+// are copied whole, the rest byte by byte, as it runs over every
+// description.
 func foldSpace(dst, text []byte) []byte {
 	if cap(dst) < len(text) {
 		// Decoding references never lengthens text (html's entities are
@@ -57,6 +58,22 @@ func foldSpace(dst, text []byte) []byte {
 	space := false // a space is due before the next word
 	for i := 0; i < len(text); {
 		c, n := text[i], 1
+		if wordByte[c] {
+			// A run of ASCII that is not space, most of a text: copied
+			// whole.
+			j := i + 1
+			for j < len(text) && wordByte[text[j]] {
+				j++
+			}
+			if space {
+				out[w] = ' '
+				w++
+				space = false
+			}
+			w += copy(out[w:], text[i:j])
+			i = j
+			continue
+		}
 		blank := asciiSpace[c]
 		if c >= utf8.RuneSelf {
 			var r rune
@@ -85,6 +102,14 @@ func foldSpace(dst, text []byte) []byte {
 }
 
 var asciiSpace = [256]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
+
+// wordByte marks the ASCII bytes that are not space.
+var wordByte = func() (t [256]bool) {
+	for c := range utf8.RuneSelf {
+		t[c] = !asciiSpace[c]
+	}
+	return t
+}()
 
 func inlineTag(tag string) bool {
 	name := strings.TrimPrefix(tag, "/")
