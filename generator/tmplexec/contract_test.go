@@ -10,8 +10,8 @@ import (
 	"testing"
 )
 
-// rv is the data of the contract tests: methods with the signatures text/template rejects,
-// a method with a side effect, named types.
+// rv is the data of the contract tests: methods with results text/template
+// refuses, a method with a side effect, named and pointer types.
 type rv struct {
 	Any    any
 	N      int
