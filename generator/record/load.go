@@ -158,14 +158,12 @@ func (c *Cache) get(path string, info fs.FileInfo) (cached, bool) {
 	return e, ok && info != nil && e.size == info.Size() && e.mod.Equal(info.ModTime())
 }
 
-func (c *Cache) put(path string, info fs.FileInfo, rec *Pledge, errs diag.List) {
+func (c *Cache) put(path string, info fs.FileInfo, badName bool, rec *Pledge, errs diag.List) {
 	if c == nil || info == nil {
 		return
 	}
 	c.mu.Lock()
-	id := strings.TrimSuffix(info.Name(), ".yaml")
-	c.m[path] = cached{size: info.Size(), mod: info.ModTime(), rec: rec, errs: errs,
-		badName: len(id) > MaxIDLen || !IDPattern.MatchString(id)}
+	c.m[path] = cached{size: info.Size(), mod: info.ModTime(), rec: rec, errs: errs, badName: badName}
 	c.mu.Unlock()
 }
 
@@ -215,6 +213,7 @@ func Load(fsys fs.FS, cache *Cache) ([]*Pledge, Times, diag.List) {
 	}
 	var files []string
 	infos := map[string]fs.FileInfo{}
+	badNames := map[string]bool{}
 	if cache != nil {
 		cache.mu.Lock()
 	}
@@ -236,8 +235,10 @@ func Load(fsys fs.FS, cache *Cache) ([]*Pledge, Times, diag.List) {
 			// problems show in one run.
 			if id := strings.TrimSuffix(name, ".yaml"); len(id) > MaxIDLen {
 				errs.Add(p, 0, 0, RuleIDFile, "file name %q is longer than the limit of %d characters before .yaml: shorten it, such as to %q", name, MaxIDLen, suggestID(id)+".yaml")
+				badNames[p] = true
 			} else if !IDPattern.MatchString(id) {
 				errs.Add(p, 0, 0, RuleIDFile, "file name %q is not a valid record id: use lowercase letters, digits and single hyphens, such as %q", name, suggestID(id)+".yaml")
+				badNames[p] = true
 			}
 			files = append(files, p)
 			if cache != nil {
@@ -279,7 +280,7 @@ func Load(fsys fs.FS, cache *Cache) ([]*Pledge, Times, diag.List) {
 			for k := w; k < len(todo); k += workers {
 				i := todo[k]
 				recs[i], perFile[i] = decodeFile(fsys, files[i], t)
-				cache.put(files[i], infos[files[i]], recs[i], perFile[i])
+				cache.put(files[i], infos[files[i]], badNames[files[i]], recs[i], perFile[i])
 			}
 		})
 	}

@@ -42,23 +42,7 @@ func TestProgramsMatchHTMLTemplate(t *testing.T) {
 	}
 	for name, dir := range map[string]string{"shipped": root, "synthetic": synthetic} {
 		t.Run(name, func(t *testing.T) {
-			src, errs := generator.Load(os.DirFS(dir), "")
-			if len(errs) > 0 {
-				t.Fatal(errs)
-			}
-			s := site.New(src.Config, src.Content, src.Records)
-			r := render.New(s, markdown.New(), render.Assets{CSS: "/css/main.css", JS: map[string]string{"search.js": "/js/search.js"}}, func(string) string { return "2026-01-01" }, nil)
-			th, terrs := render.LoadTheme(src.FS, "themes/default", r.Funcs())
-			if len(terrs) > 0 {
-				t.Fatal(terrs)
-			}
-			r.SetTheme(th)
-			r.PrepareDescriptions()
-			r.SetSearch(nil, "/search/meta.json?v=1")
-			jobs, err := r.Jobs()
-			if err != nil {
-				t.Fatal(err)
-			}
+			s, r, jobs := renderSite(t, dir)
 			kinds := map[string]int{}
 			check := func(what, kind, name string, data any) {
 				std, prog, compiled, err := r.ExecuteBoth(kind, name, data)
@@ -86,6 +70,30 @@ func TestProgramsMatchHTMLTemplate(t *testing.T) {
 	}
 }
 
+// renderSite loads the site at dir and readies a renderer for it with the
+// default theme, as a one-off build does, and lists its pages.
+func renderSite(tb testing.TB, dir string) (*site.Site, *render.Renderer, []render.Job) {
+	tb.Helper()
+	src, errs := generator.Load(os.DirFS(dir), "")
+	if len(errs) > 0 {
+		tb.Fatal(errs)
+	}
+	s := site.New(src.Config, src.Content, src.Records)
+	r := render.New(s, markdown.New(), render.Assets{CSS: "/css/main.css", JS: map[string]string{"search.js": "/js/search.js"}}, func(string) string { return "2026-01-01" }, nil)
+	th, terrs := render.LoadTheme(src.FS, "themes/default", r.Funcs())
+	if len(terrs) > 0 {
+		tb.Fatal(terrs)
+	}
+	r.SetTheme(th)
+	r.PrepareDescriptions()
+	r.SetSearch(nil, "/search/meta.json?v=1")
+	jobs, err := r.Jobs()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s, r, jobs
+}
+
 func firstDifference(a, b []byte) string {
 	i := 0
 	for i < len(a) && i < len(b) && a[i] == b[i] {
@@ -109,26 +117,7 @@ func FuzzPledgePage(f *testing.F) {
 	} {
 		f.Add(s[0], s[1], s[2], s[3], s[4])
 	}
-	root, err := filepath.Abs("../..")
-	if err != nil {
-		f.Fatal(err)
-	}
-	src, errs := generator.Load(os.DirFS(root), "")
-	if len(errs) > 0 {
-		f.Fatal(errs)
-	}
-	s := site.New(src.Config, src.Content, src.Records)
-	r := render.New(s, markdown.New(), render.Assets{CSS: "/css/main.css", JS: map[string]string{"search.js": "/js/search.js"}}, func(string) string { return "2026-01-01" }, nil)
-	th, terrs := render.LoadTheme(src.FS, "themes/default", r.Funcs())
-	if len(terrs) > 0 {
-		f.Fatal(terrs)
-	}
-	r.SetTheme(th)
-	r.PrepareDescriptions()
-	jobs, err := r.Jobs()
-	if err != nil {
-		f.Fatal(err)
-	}
+	_, r, jobs := renderSite(f, "../..")
 	var page *render.Page
 	for _, j := range jobs {
 		if j.Page.Kind == "pledge" && len(j.Page.Record.Updates) > 0 {
