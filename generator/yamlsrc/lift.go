@@ -30,10 +30,14 @@ type lifted struct {
 	quoted bool   // a double-quoted string, else a literal block
 }
 
-// unmarshal parses one YAML document as yaml.Unmarshal does, lifting
-// plainly written block scalars out of the way first. data must hold none
-// of the characters controlChar finds.
+// unmarshal parses one YAML document as yaml.Unmarshal does: through
+// readPlain when the file is written in its part of YAML, or else with
+// plainly written block scalars lifted out of yaml.v3's way. data must
+// hold none of the characters controlChar finds.
 func unmarshal(data []byte, doc *yaml.Node) error {
+	if readPlain(data, doc) {
+		return nil
+	}
 	if src, blocks := liftBlocks(data); blocks != nil {
 		if yaml.Unmarshal(src, doc) == nil && putBack(doc, blocks) {
 			return nil

@@ -221,10 +221,14 @@ func TestLiftMatchesYAML(t *testing.T) {
 }
 
 // FuzzLift holds unmarshal to yaml.Unmarshal: the same error, or the same
-// tree, node for node, positions and comments included.
+// tree, node for node, positions and comments included, whether readPlain
+// reads the file, blocks are lifted from it, or yaml.v3 reads it whole.
 func FuzzLift(f *testing.F) {
 	for _, s := range liftSeeds {
 		f.Add([]byte(s))
+	}
+	for _, s := range plainSeeds {
+		f.Add([]byte(s.data))
 	}
 	if data, err := os.ReadFile("testdata/lift-record.yaml"); err == nil {
 		f.Add(data)
