@@ -103,20 +103,27 @@ func Decode(path string, data []byte) (*Pledge, diag.List) {
 // decode is Decode, adding the time spent parsing and checking to t when
 // it is not nil.
 func decode(path string, data []byte, t *Times) (*Pledge, diag.List) {
-	start := time.Now()
-	root, errs := yamlsrc.Parse(path, data)
-	parsed := time.Now()
+	start, parsed := time.Now(), time.Time{}
+	var d *decoder
+	// The tree is yamlsrc's again once the record is checked: the decoder
+	// keeps no node of it, only strings and positions.
+	errs := yamlsrc.ParseFunc(path, data, func(root *yaml.Node) {
+		parsed = time.Now()
+		sum := sha256.Sum256(data)
+		d = &decoder{path: path, p: &Pledge{Path: path,
+			Sum: [2]uint64{binary.LittleEndian.Uint64(sum[:8]), binary.LittleEndian.Uint64(sum[8:16])}}}
+		d.record(root, fileID(path))
+	})
 	if t != nil {
+		if d == nil {
+			parsed = time.Now()
+		}
 		t.Parse += parsed.Sub(start)
-		defer func() { t.Check += time.Since(parsed) }()
+		t.Check += time.Since(parsed)
 	}
-	if root == nil {
+	if d == nil {
 		return nil, errs
 	}
-	sum := sha256.Sum256(data)
-	d := &decoder{path: path, p: &Pledge{Path: path,
-		Sum: [2]uint64{binary.LittleEndian.Uint64(sum[:8]), binary.LittleEndian.Uint64(sum[8:16])}}}
-	d.record(root, fileID(path))
 	return d.p, d.errs
 }
 

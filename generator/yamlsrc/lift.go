@@ -35,7 +35,11 @@ type lifted struct {
 // plainly written block scalars lifted out of yaml.v3's way. data must
 // hold none of the characters controlChar finds.
 func unmarshal(data []byte, doc *yaml.Node) error {
-	if readPlain(data, doc) {
+	return new(plainReader).unmarshal(data, doc)
+}
+
+func (p *plainReader) unmarshal(data []byte, doc *yaml.Node) error {
+	if p.read(data, doc) {
 		return nil
 	}
 	if src, blocks := liftBlocks(data); blocks != nil {

@@ -30,7 +30,14 @@ type plainReader struct {
 	lines []string // of the file, without their line breaks
 	i     int      // the line being read
 	depth int
-	slab  []yaml.Node // nodes are taken from here, a few allocations for all
+	// Nodes are taken from slabs, in order: a few allocations for a tree,
+	// and none for the trees of a reader that ParseFunc recycles.
+	slabs [][]yaml.Node
+	slab  int // the slab nodes are taken from
+	used  int // its nodes taken
+	// arrays holds, by node, the array of the Content the node had as a
+	// mapping or list, for when it is one again.
+	arrays [][]*yaml.Node
 	// text holds the values of all nodes, one after another, in one
 	// allocation. A record keeps some of them: parts of the file would
 	// keep all of it, keys and indentation too, and a string of its own
@@ -41,14 +48,25 @@ type plainReader struct {
 // readPlain sets doc to the tree yaml.Unmarshal makes of data, and reports
 // whether it could. data must hold none of the characters controlChar
 // finds, and no second document.
-func readPlain(data []byte, doc *yaml.Node) bool {
+func readPlain(data []byte, doc *yaml.Node) bool { return new(plainReader).read(data, doc) }
+
+// read is readPlain with p's nodes; p must be new or recycled.
+func (p *plainReader) read(data []byte, doc *yaml.Node) bool {
 	// Tabs and carriage returns are white space in some places and text in
 	// others. Without a line break at the end, the last line of a text
 	// block keeps none.
 	if !bytes.HasSuffix(data, []byte("\n")) || bytes.IndexByte(data, '\t') >= 0 || bytes.IndexByte(data, '\r') >= 0 || !plainText(data) {
 		return false
 	}
-	p := &plainReader{lines: strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")}
+	p.lines = p.lines[:0]
+	for src := string(data[:len(data)-1]); ; {
+		line, rest, more := strings.Cut(src, "\n")
+		p.lines = append(p.lines, line)
+		if !more {
+			break
+		}
+		src = rest
+	}
 	p.text.Grow(len(data)) // values take no more than the file
 	// Comment lines at the top, right before the first key, are that key's
 	// head comment. Comments anywhere else end the short way: yaml.v3
@@ -81,12 +99,38 @@ func (p *plainReader) keep(s string) string {
 	return p.text.String()[start:]
 }
 
-func (p *plainReader) node(kind yaml.Kind, style yaml.Style, tag, value string, line, col int) *yaml.Node {
-	if len(p.slab) == cap(p.slab) {
-		p.slab = make([]yaml.Node, 0, 32)
+// recycle readies p for another file, whose tree takes the nodes of the
+// last one. The strings of the last tree are left to it.
+func (p *plainReader) recycle() {
+	for k := range p.slab*slabSize + p.used {
+		if c := p.slabs[k/slabSize][k%slabSize].Content; cap(c) > 0 {
+			p.arrays[k] = c[:0]
+		}
 	}
-	p.slab = append(p.slab, yaml.Node{Kind: kind, Style: style, Tag: tag, Value: value, Line: line, Column: col})
-	return &p.slab[len(p.slab)-1]
+	p.i, p.depth, p.slab, p.used = 0, 0, 0, 0
+	p.text = strings.Builder{}
+}
+
+const slabSize = 32
+
+// node takes the next node. Every field is set, or was never set on any.
+func (p *plainReader) node(kind yaml.Kind, style yaml.Style, tag, value string, line, col int) *yaml.Node {
+	if p.used == slabSize {
+		p.slab, p.used = p.slab+1, 0
+	}
+	if p.slab == len(p.slabs) {
+		p.slabs = append(p.slabs, make([]yaml.Node, slabSize))
+		p.arrays = append(p.arrays, make([][]*yaml.Node, slabSize)...)
+	}
+	k := p.slab*slabSize + p.used
+	n := &p.slabs[p.slab][p.used]
+	p.used++
+	n.Kind, n.Style, n.Tag, n.Value, n.Line, n.Column = kind, style, tag, value, line, col
+	n.Content, n.HeadComment = nil, ""
+	if kind != yaml.ScalarNode {
+		n.Content = p.arrays[k] // nil, or emptied: children follow
+	}
+	return n
 }
 
 // skipBlank moves to the next line that is not blank. It reports false at
@@ -337,6 +381,9 @@ func (p *plainReader) flow(line string, o int) *yaml.Node {
 	}
 	if strings.TrimLeft(line[i:], " ") != "" {
 		return nil
+	}
+	if len(seq.Content) == 0 {
+		seq.Content = nil // as yaml.v3 leaves "[]"
 	}
 	return seq
 }

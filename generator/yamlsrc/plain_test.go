@@ -236,7 +236,10 @@ func TestPlainMatchesYAML(t *testing.T) {
 		}
 		return pick([]string{"\n"}, []string{" \n"})
 	}
-	var read int
+	var (
+		read   int
+		reused plainReader // as ParseFunc reuses one, from file to file
+	)
 	for range 40000 {
 		oddness = []int{0, 0, 6, 20}[r.IntN(4)]
 		var b strings.Builder
@@ -267,6 +270,11 @@ func TestPlainMatchesYAML(t *testing.T) {
 		if (fastErr == nil) != (slowErr == nil) || fastErr != nil && fastErr.Error() != slowErr.Error() || !reflect.DeepEqual(fast, slow) {
 			t.Fatalf("unmarshal and yaml.Unmarshal differ for %q: %v, %v\n%s\nwant\n%s", data, fastErr, slowErr, dumpTree(&fast), dumpTree(&slow))
 		}
+		var again yaml.Node
+		if reused.read(data, &again) && !reflect.DeepEqual(again, slow) {
+			t.Fatalf("a reader used before read %q otherwise:\n%s\nwant\n%s", data, dumpTree(&again), dumpTree(&slow))
+		}
+		reused.recycle()
 	}
 	if read < 20000 {
 		t.Errorf("readPlain read %d of 40,000 files", read)
