@@ -139,10 +139,12 @@ func dumpTree(n *yaml.Node) string {
 	return b.String()
 }
 
-// TestPlainMatchesYAML writes record-like files from pieces: values of
-// every form readPlain reads, and of forms near them that it must leave
-// (numbers that are not plainly numbers, escapes, comments, ragged
-// indentation), and holds unmarshal to yaml.Unmarshal on each.
+// TestPlainMatchesYAML writes record-like files from pieces: half of them
+// only of forms readPlain reads, which it must read, and half mixing in
+// forms near them that it must leave (numbers that are not plainly
+// numbers, escapes, comments, ragged indentation). unmarshal must give
+// yaml.Unmarshal's tree or error for each, and a reader recycled from
+// file to file, as ParseFunc's are, the tree a new one gives.
 func TestPlainMatchesYAML(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 11))
 	// pick takes from the first list, forms readPlain reads, and in some
