@@ -30,14 +30,11 @@ type lifted struct {
 	quoted bool   // a double-quoted string, else a literal block
 }
 
-// unmarshal parses one YAML document as yaml.Unmarshal does: through
-// readPlain when the file is written in its part of YAML, or else with
-// plainly written block scalars lifted out of yaml.v3's way. data must
-// hold none of the characters controlChar finds.
-func unmarshal(data []byte, doc *yaml.Node) error {
-	return new(plainReader).unmarshal(data, doc)
-}
-
+// unmarshal parses one YAML document as yaml.Unmarshal does: line by line
+// when the file is written in the plain reader's part of YAML, or else
+// with plainly written block scalars lifted out of yaml.v3's way. p must
+// be new or recycled. data must hold none of the characters controlChar
+// finds.
 func (p *plainReader) unmarshal(data []byte, doc *yaml.Node) error {
 	if p.read(data, doc) {
 		return nil

@@ -14,7 +14,7 @@ import (
 // blocks, lists in brackets, nested mappings and lists of mappings, all
 // indented with spaces. yaml.v3 reads even these a character at a time
 // through its reader, scanner and parser, which is most of the time a
-// catalogue takes to load. readPlain builds yaml.v3's tree for a file
+// catalogue takes to load. A plainReader builds yaml.v3's tree for a file
 // written only in that part, line by line. At the first thing it does not
 // know for certain how yaml.v3 reads (a comment after the header, an
 // escape, a value going on to the next line, a number that is not plainly
@@ -22,7 +22,7 @@ import (
 // always yaml.v3's. TestPlainMatchesYAML, TestLiftMatchesYAML and FuzzLift
 // hold the two ways to the same tree, node for node.
 
-// maxPlainDepth bounds the nesting readPlain follows: records nest two or
+// maxPlainDepth bounds the nesting the reader follows: records nest two or
 // three levels, and deeper files are left to yaml.v3 and Parse's checks.
 const maxPlainDepth = 8
 
@@ -45,12 +45,9 @@ type plainReader struct {
 	text strings.Builder
 }
 
-// readPlain sets doc to the tree yaml.Unmarshal makes of data, and reports
-// whether it could. data must hold none of the characters controlChar
-// finds, and no second document.
-func readPlain(data []byte, doc *yaml.Node) bool { return new(plainReader).read(data, doc) }
-
-// read is readPlain with p's nodes; p must be new or recycled.
+// read sets doc to the tree yaml.Unmarshal makes of data, and reports
+// whether it could. p must be new or recycled. data must hold none of the
+// characters controlChar finds, and no second document.
 func (p *plainReader) read(data []byte, doc *yaml.Node) bool {
 	// Tabs and carriage returns are white space in some places and text in
 	// others. Without a line break at the end, the last line of a text

@@ -12,6 +12,11 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
+// readPlain and unmarshal are a new reader's read and unmarshal.
+func readPlain(data []byte, doc *yaml.Node) bool { return new(plainReader).read(data, doc) }
+
+func unmarshal(data []byte, doc *yaml.Node) error { return new(plainReader).unmarshal(data, doc) }
+
 // plainSeeds are files readPlain reads (true) and files it leaves to
 // yaml.v3 (false), one for each reason it has.
 var plainSeeds = []struct {
