@@ -16,6 +16,8 @@ func FuzzDecode(f *testing.F) {
 	if err != nil || len(files) == 0 {
 		f.Fatalf("no example records to seed from (%v)", err)
 	}
+	// With the files "pledgesite new" writes, comments and all.
+	files = append(files, "../scaffold/testdata/pledge.yaml", "../scaffold/testdata/contribution.yaml")
 	for _, name := range files {
 		data, err := os.ReadFile(name)
 		if err != nil {

@@ -1,7 +1,11 @@
 package scaffold
 
 import (
+	"bytes"
+	"flag"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -16,6 +20,36 @@ var testMeasures = []Measure{
 	{"a1", "Access to asylum procedures at borders, in transit and in detention"},
 	{"b2", "Referral between asylum and anti-trafficking systems"},
 	{"c3", "Legal aid, access to justice and remedies, with a title long enough to be cut at the end of the line"},
+}
+
+var update = flag.Bool("update", false, "rewrite testdata/*.yaml from the current templates")
+
+// TestScaffoldGolden holds the files "pledgesite new" writes to
+// testdata/pledge.yaml and testdata/contribution.yaml, so that a change to
+// the templates shows in review. yamlsrc's tests read them too: a file
+// made by "new" must be read line by line.
+func TestScaffoldGolden(t *testing.T) {
+	for _, contribution := range []bool{false, true} {
+		name := "pledge.yaml"
+		if contribution {
+			name = "contribution.yaml"
+		}
+		got := Pledge("ngo-new-pledge", testOptions(contribution))
+		path := filepath.Join("testdata", name)
+		if *update {
+			if err := os.WriteFile(path, got, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s differs from what Pledge writes (go test -update to accept):\n%s", path, numbered(got))
+		}
+	}
 }
 
 func testOptions(contribution bool) Options {

@@ -12,15 +12,16 @@ import (
 // Records are written in a small part of YAML: keys of letters and
 // underscores, values that are plain words, quoted text on one line, text
 // blocks, lists in brackets, nested mappings and lists of mappings, all
-// indented with spaces. yaml.v3 reads even these a character at a time
-// through its reader, scanner and parser, which is most of the time a
-// catalogue takes to load. A plainReader builds yaml.v3's tree for a file
-// written only in that part, line by line. At the first thing it does not
-// know for certain how yaml.v3 reads (a comment after the header, an
-// escape, a value going on to the next line, a number that is not plainly
-// one, ...) it gives up, and unmarshal goes on as before; so errors are
-// always yaml.v3's. TestPlainMatchesYAML, TestLiftMatchesYAML and FuzzLift
-// hold the two ways to the same tree, node for node.
+// indented with spaces, and comment lines. yaml.v3 reads even these a
+// character at a time through its reader, scanner and parser, which is
+// most of the time a catalogue takes to load. A plainReader builds
+// yaml.v3's tree for a file written only in that part, line by line, but
+// for the comment lines, which it leaves out (see skip). At the first
+// thing it does not know for certain how yaml.v3 reads (a comment after a
+// value, an escape, a value going on to the next line, a number that is
+// not plainly one, ...) it gives up, and unmarshal goes on as before; so
+// errors are always yaml.v3's. TestPlainMatchesYAML, TestLiftMatchesYAML
+// and FuzzLift hold the two ways to the same tree, node for node.
 
 // maxPlainDepth bounds the nesting the reader follows: records nest two or
 // three levels, and deeper files are left to yaml.v3 and Parse's checks.
@@ -45,9 +46,10 @@ type plainReader struct {
 	text strings.Builder
 }
 
-// read sets doc to the tree yaml.Unmarshal makes of data, and reports
-// whether it could. p must be new or recycled. data must hold none of the
-// characters controlChar finds, and no second document.
+// read sets doc to the tree yaml.Unmarshal makes of data, without head
+// and foot comments, and reports whether it could. p must be new or
+// recycled. data must hold none of the characters controlChar finds, and
+// no second document.
 func (p *plainReader) read(data []byte, doc *yaml.Node) bool {
 	// Tabs and carriage returns are white space in some places and text in
 	// others. Without a line break at the end, the last line of a text
@@ -56,34 +58,29 @@ func (p *plainReader) read(data []byte, doc *yaml.Node) bool {
 		return false
 	}
 	p.lines = p.lines[:0]
+	size := len(data) // of the values, at most
 	for src := string(data[:len(data)-1]); ; {
 		line, rest, more := strings.Cut(src, "\n")
 		p.lines = append(p.lines, line)
+		if n := indent(line); n < len(line) && line[n] == '#' {
+			// Most such lines are comments, which a record made from
+			// the template is mostly made of. The text grows for the
+			// others, in text blocks.
+			size -= len(line)
+		}
 		if !more {
 			break
 		}
 		src = rest
 	}
-	p.text.Grow(len(data)) // values take no more than the file
-	// Comment lines at the top, right before the first key, are that key's
-	// head comment. Comments anywhere else end the short way: yaml.v3
-	// files them by rules not worth copying.
-	for p.i < len(p.lines) && strings.HasPrefix(p.lines[p.i], "#") {
-		if strings.HasSuffix(p.lines[p.i], " ") {
-			return false
-		}
-		p.i++
-	}
-	head := p.i
-	if head == len(p.lines) {
+	p.text.Grow(size)
+	p.skip()
+	if p.i == len(p.lines) {
 		return false
 	}
 	root, ok := p.mapping(0)
 	if !ok || p.i < len(p.lines) {
 		return false
-	}
-	if head > 0 {
-		root.Content[0].HeadComment = strings.Join(p.lines[:head], "\n")
 	}
 	*doc = yaml.Node{Kind: yaml.DocumentNode, Line: root.Line, Column: 1, Content: []*yaml.Node{root}}
 	return true
@@ -123,23 +120,25 @@ func (p *plainReader) node(kind yaml.Kind, style yaml.Style, tag, value string, 
 	n := &p.slabs[p.slab][p.used]
 	p.used++
 	n.Kind, n.Style, n.Tag, n.Value, n.Line, n.Column = kind, style, tag, value, line, col
-	n.Content, n.HeadComment = nil, ""
+	n.Content = nil
 	if kind != yaml.ScalarNode {
 		n.Content = p.arrays[k] // nil, or emptied: children follow
 	}
 	return n
 }
 
-// skipBlank moves to the next line that is not blank. It reports false at
-// a comment.
-func (p *plainReader) skipBlank() bool {
+// skip moves to the next line that is neither blank nor a comment.
+// Comment lines are left out of the tree: yaml.v3 makes them the head or
+// foot comment of a node by rules not worth copying, and nothing reads
+// those. A comment after a value, which a record's checks read, ends the
+// short way where the value is read.
+func (p *plainReader) skip() {
 	for ; p.i < len(p.lines); p.i++ {
 		l := p.lines[p.i]
-		if n := indent(l); n < len(l) {
-			return l[n] != '#'
+		if n := indent(l); n < len(l) && l[n] != '#' {
+			return
 		}
 	}
-	return true
 }
 
 // more reports whether a line follows, and its indentation.
@@ -230,9 +229,7 @@ func (p *plainReader) value(parent int, line string, c int, afterKey bool) (*yam
 	}
 	if o == len(line) {
 		p.i++
-		if !p.skipBlank() {
-			return nil, false
-		}
+		p.skip()
 		if ind, more := p.more(); more && ind >= parent {
 			next := p.lines[p.i]
 			switch {
@@ -262,9 +259,7 @@ func (p *plainReader) value(parent int, line string, c int, afterKey bool) (*yam
 		return nil, false
 	}
 	p.i++
-	if !p.skipBlank() {
-		return nil, false
-	}
+	p.skip()
 	// A deeper line would continue a plain value, or be an error.
 	if ind, more := p.more(); more && ind > parent {
 		return nil, false
@@ -452,9 +447,7 @@ func (p *plainReader) block(parent int, line string, o int) (*yaml.Node, bool) {
 	}
 	v := p.node(yaml.ScalarNode, style, "!!str", b.String()[from:], lineNo, col)
 	p.i = end
-	if !p.skipBlank() {
-		return nil, false
-	}
+	p.skip()
 	if ind, more := p.more(); more && ind > parent {
 		return nil, false
 	}

@@ -41,7 +41,8 @@ const (
 // Parse parses data as a single YAML document whose top level is a mapping.
 // path names the file in diagnostics. On any problem it returns nil and the
 // diagnostics; the tree it returns holds no aliases and no deeper nesting
-// than MaxDepth.
+// than MaxDepth. Its nodes' head and foot comments may be empty (a file
+// written plainly is read without them); line comments are always kept.
 func Parse(path string, data []byte) (*yaml.Node, diag.List) {
 	return parse(path, data, new(plainReader))
 }
