@@ -94,14 +94,31 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasSuffix(r.URL.Path, "/") && name != "" {
 		name += "/"
 	}
-	data, ok := files[name]
+	unavailable := func(err error) {
+		// The build that deferred the file has been followed by one that
+		// failed after reusing its model: serve no stale data.
+		w.Header().Set("Cache-Control", "no-store")
+		http.Error(w, name+": "+err.Error()+"; fix the problems the pages show and it is made again", http.StatusServiceUnavailable)
+	}
+	if err := s.makeFolder(name); err != nil {
+		unavailable(err)
+		return
+	}
+	// file looks name up in the build, and in the folders made since.
+	file := func(name string) ([]byte, bool) {
+		if data, ok := files[name]; ok {
+			return data, true
+		}
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+		data, ok := s.made[name]
+		return data, ok
+	}
+	data, ok := file(name)
 	if !ok && name != "" && !strings.HasSuffix(name, "/") {
 		var err error
 		if data, ok, err = s.lazyFile(name); err != nil {
-			// The build that deferred it has been followed by one that
-			// failed after reusing its model: serve no stale data.
-			w.Header().Set("Cache-Control", "no-store")
-			http.Error(w, name+": "+err.Error()+"; fix the problems the pages show and it is made again", http.StatusServiceUnavailable)
+			unavailable(err)
 			return
 		}
 	}
@@ -109,10 +126,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case ok && !strings.HasSuffix(name, "/") && name != "":
 	case name == "" || strings.HasSuffix(name, "/"):
 		name += "index.html"
-		data, ok = files[name]
+		data, ok = file(name)
 	default:
 		// /pledges/x without the slash: send the browser to /pledges/x/.
-		if _, dir := files[name+"/index.html"]; dir {
+		if _, dir := file(name + "/index.html"); dir {
 			target := "/" + name + "/"
 			if r.URL.RawQuery != "" {
 				target += "?" + r.URL.RawQuery

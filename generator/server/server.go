@@ -62,10 +62,14 @@ type Server struct {
 	// generator.Deferrer): lazy holds the makers, made what they made.
 	// building is held while a build runs and while a maker does, since
 	// the next build reuses what makers read.
-	lazy     map[string]func(io.Writer) error
-	made     map[string][]byte
-	building sync.Mutex
-	clients  map[chan event]bool
+	lazy map[string]func(io.Writer) error
+	made map[string][]byte
+	// The search index is made the same way, as a folder, when a file in
+	// it is first requested (see generator.FolderDeferrer).
+	folders     map[string]func(write func(string, []byte) error) error
+	madeFolders map[string]bool
+	building    sync.Mutex
+	clients     map[chan event]bool
 
 	ln        net.Listener
 	checkHost bool // answer only names of this machine and addresses: see allowedHost
@@ -115,7 +119,7 @@ func (s *Server) Ready() <-chan struct{} { return s.ready }
 // Files returns the files of the last good build, for tests.
 func (s *Server) Files() map[string][]byte {
 	s.mu.RLock()
-	files, lazy := s.files, s.lazy
+	files, lazy, folders := s.files, s.lazy, s.folders
 	s.mu.RUnlock()
 	all := maps.Clone(files)
 	for name := range lazy {
@@ -123,7 +127,62 @@ func (s *Server) Files() map[string][]byte {
 			all[name] = data
 		}
 	}
+	for dir := range folders {
+		if err := s.makeFolder(dir); err == nil {
+			s.mu.RLock()
+			for name, data := range s.made {
+				if strings.HasPrefix(name, dir+"/") {
+					all[name] = data
+				}
+			}
+			s.mu.RUnlock()
+		}
+	}
 	return all
+}
+
+// makeFolder makes (once per build) the folder of the last good build
+// that name is in, if the build deferred it. Its files are then in made.
+func (s *Server) makeFolder(name string) error {
+	dir, _, _ := strings.Cut(name, "/")
+	look := func() (func(write func(string, []byte) error) error, bool) {
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+		return s.folders[dir], s.madeFolders[dir]
+	}
+	if build, done := look(); build == nil || done {
+		return nil
+	}
+	s.building.Lock()
+	defer s.building.Unlock()
+	build, done := look() // as the last build left them
+	if build == nil || done {
+		return nil
+	}
+	s.mu.RLock()
+	files := s.files
+	s.mu.RUnlock()
+	made := map[string][]byte{}
+	err := build(func(name string, data []byte) error {
+		name = strings.TrimPrefix(name, "/")
+		_, built := files[name]
+		if _, dup := made[name]; dup || built {
+			return fmt.Errorf("two files of the build are both named %s", name)
+		}
+		if !strings.HasPrefix(name, dir+"/") {
+			return fmt.Errorf("%s was made with the folder %s/, outside it", name, dir)
+		}
+		made[name] = data
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	maps.Copy(s.made, made)
+	s.madeFolders[dir] = true
+	s.mu.Unlock()
+	return nil
 }
 
 // lazyFile makes (once per build) a file of the last good build that the
@@ -367,8 +426,9 @@ type memory struct {
 	mu           sync.Mutex
 	files, old   map[string][]byte
 	lazy         map[string]func(io.Writer) error // deferred files
-	pages, other int                              // new or changed files
-	added        int                              // files the last build did not have
+	folders      map[string]func(write func(string, []byte) error) error
+	pages, other int // new or changed files
+	added        int // files the last build did not have
 }
 
 // changed returns how many pages and files are new or changed; files of
@@ -421,6 +481,23 @@ func (m *memory) Defer(name string, write func(io.Writer) error) error {
 	return nil
 }
 
+// DeferFolder takes the files of the folder dir, to make together when
+// one of them is first requested. They do not count as changed: but for
+// the search page, which a change of the theme may change alone, what
+// they hold the pages show too.
+func (m *memory) DeferFolder(dir string, build func(write func(string, []byte) error) error) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.folders[dir] != nil || strings.Contains(dir, "/") {
+		return fmt.Errorf("cannot defer the folder %s", dir)
+	}
+	if m.folders == nil {
+		m.folders = map[string]func(write func(string, []byte) error) error{}
+	}
+	m.folders[dir] = build
+	return nil
+}
+
 // rebuild builds the site again and tells the pages. changed lists the
 // source paths that triggered it (nil for the first build).
 func (s *Server) rebuild(ctx context.Context, changed []string) {
@@ -469,6 +546,7 @@ func (s *Server) rebuild(ctx context.Context, changed []string) {
 	hadErrors := s.errText != ""
 	s.files, s.errText = mem.files, ""
 	s.lazy, s.made = mem.lazy, map[string][]byte{}
+	s.folders, s.madeFolders = mem.folders, map[string]bool{}
 	s.attempts++
 	s.good++
 	s.mu.Unlock()
@@ -479,7 +557,9 @@ func (s *Server) rebuild(ctx context.Context, changed []string) {
 	case changed == nil:
 	case onlyStyles(changed) && !hadErrors:
 		s.broadcast(event{"css", cssURL(mem.files)})
-	case files > 0 || hadErrors:
+	case files > 0 || hadErrors || themeChanged(changed) && len(mem.folders) > 0:
+		// A change of the theme may change only the search page, whose
+		// folder is made on request.
 		s.broadcast(event{"reload", ""})
 	}
 }
@@ -489,6 +569,10 @@ func describe(changed []string) string {
 		return strings.Join(changed, ", ")
 	}
 	return fmt.Sprintf("%s and %d more", strings.Join(changed[:2], ", "), len(changed)-2)
+}
+
+func themeChanged(changed []string) bool {
+	return slices.ContainsFunc(changed, func(p string) bool { return p == "themes" || strings.HasPrefix(p, "themes/") })
 }
 
 func onlyStyles(changed []string) bool {

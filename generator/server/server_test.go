@@ -357,6 +357,72 @@ func TestOpenDataIsNeverStale(t *testing.T) {
 	sameSite(t, "after the fix", s.Files(), fresh(t, src, s.URL()))
 }
 
+// TestSearchIsMadeOnRequest checks that the preview makes the search
+// index, and the search page, when one of their files is first requested
+// and not on every save, and that a change of the search page's layout
+// alone still reloads the pages.
+func TestSearchIsMadeOnRequest(t *testing.T) {
+	src := fixture(t)
+	s := start(t, src)
+	events := make(chan event, 16)
+	s.mu.Lock()
+	s.clients[events] = true
+	s.mu.Unlock()
+	made := func() bool {
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+		return s.madeFolders["search"]
+	}
+	step := func(name string, change func()) {
+		t.Helper()
+		n, _ := s.Rebuilds()
+		change()
+		if failed := settle(t, s, n); failed {
+			t.Fatalf("%s: the rebuild failed", name)
+		}
+	}
+	if made() {
+		t.Fatal("the search index was made before any request")
+	}
+	if status, _, body := get(t, s.URL()+"search"); status != 301 || !strings.HasSuffix(body, "/search/") {
+		t.Errorf("GET /search: %d %q, want a redirect to /search/", status, body)
+	}
+	if status, _, body := get(t, s.URL()+"search/"); status != 200 || !strings.Contains(body, `data-meta="/search/meta.json?v=`) {
+		t.Errorf("GET /search/: %d %.200q", status, body)
+	}
+	if !made() {
+		t.Error("the search index was not kept once made")
+	}
+	step("a title edited", func() {
+		edit(t, src, "pledges/ngo-shelter-kenya.yaml", "title: Shelter beds in Nairobi", "title: Shelter beds in Kisumu")
+	})
+	if made() {
+		t.Error("the search index was made on a save, before any request")
+	}
+	if status, _, body := get(t, s.URL()+"search/meta.json"); status != 200 || !strings.Contains(body, `"v":`) {
+		t.Errorf("GET /search/meta.json: %d %.200q", status, body)
+	}
+	if !made() {
+		t.Error("search/meta.json did not make the search index")
+	}
+	for len(events) > 0 {
+		<-events
+	}
+	step("the search layout edited", func() {
+		edit(t, src, "themes/default/layouts/search.html", "<h1>{{.Title}}</h1>", "<h1>{{.Title}} (edited)</h1>")
+	})
+	reloaded := false
+	for len(events) > 0 {
+		reloaded = reloaded || (<-events).name == "reload"
+	}
+	if !reloaded {
+		t.Error("no reload after the search layout alone changed")
+	}
+	if _, _, body := get(t, s.URL()+"search/"); !strings.Contains(body, "(edited)</h1>") {
+		t.Errorf("the search page is not the edited layout's: %.300q", body)
+	}
+}
+
 // TestShutdownLeavesNothing checks that stopping the server ends its Dart
 // Sass process.
 func TestShutdownLeavesNothing(t *testing.T) {
@@ -451,6 +517,14 @@ func TestMemoryCountsChanges(t *testing.T) {
 	}
 	if err := m.WriteFile("d.html", nil); err == nil {
 		t.Error("a second d.html was accepted")
+	}
+	// So does a deferred folder, the search index.
+	noop := func(func(string, []byte) error) error { return nil }
+	if err := m.DeferFolder("search", noop); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.DeferFolder("search", noop); err == nil {
+		t.Error("a second search folder was accepted")
 	}
 	if pages, files := m.changed(); pages != 1 || files != 5 {
 		t.Errorf("pages %d, files %d; want 1 page (d.html) and 5 files (b.css, c.html, d.html, data/x.json, data/y.json)", pages, files)
