@@ -62,10 +62,11 @@ func (p *plainReader) read(data []byte, doc *yaml.Node) bool {
 	for src := string(data[:len(data)-1]); ; {
 		line, rest, more := strings.Cut(src, "\n")
 		p.lines = append(p.lines, line)
-		if n := indent(line); n < len(line) && line[n] == '#' {
-			// Most such lines are comments, which a record made from
-			// the template is mostly made of. The text grows for the
-			// others, in text blocks.
+		if strings.HasPrefix(line, "#") {
+			// A comment, which a record made from the template is mostly
+			// made of: a text block's lines are indented. Too small a
+			// guess would cost more than the file, as the text then
+			// grows to twice its size and both are kept.
 			size -= len(line)
 		}
 		if !more {

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"gopkg.in/yaml.v3"
 )
@@ -125,6 +126,50 @@ func TestReadPlainRecords(t *testing.T) {
 			continue
 		}
 		samePlainTree(t, data, &doc)
+	}
+}
+
+// TestPlainValuesShareOneString: the values of a file are kept in one
+// allocation no larger than the file, whatever its comments and headings
+// in text blocks, as a record keeps some of them for the whole build.
+func TestPlainValuesShareOneString(t *testing.T) {
+	files := []string{
+		"# c\nid: a\n# comment\nd: |\n  ## Plan\n  # Heading\n\n  text\n  #x\ns: >-\n  # a\n  b\nt: [x, y]\n",
+		"d: |\n" + strings.Repeat("  # heading\n  text text\n", 50) + "# c\n# c\ne: x\n",
+		"e:\n  # a comment, indented\n  f: |\n    # text\n    more\n",
+	}
+	for _, name := range []string{"testdata/lift-record.yaml", "../scaffold/testdata/pledge.yaml"} {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, string(data))
+	}
+	for _, f := range files {
+		var p plainReader
+		var doc yaml.Node
+		if !p.read([]byte(f), &doc) {
+			t.Fatalf("left %q", f)
+		}
+		lo, hi := uintptr(0), uintptr(0)
+		var walk func(n *yaml.Node)
+		walk = func(n *yaml.Node) {
+			if n.Value != "" {
+				start := uintptr(unsafe.Pointer(unsafe.StringData(n.Value)))
+				if lo == 0 || start < lo {
+					lo = start
+				}
+				hi = max(hi, start+uintptr(len(n.Value)))
+			}
+			for _, c := range n.Content {
+				walk(c)
+			}
+		}
+		walk(&doc)
+		// The allocator rounds sizes up, by at most an eighth past 1 KB.
+		if int(hi-lo) > p.text.Cap() || p.text.Cap() > len(f)+len(f)/4+16 {
+			t.Errorf("values span %d bytes, text holds %d, the file %d: %.60q", hi-lo, p.text.Cap(), len(f), f)
+		}
 	}
 }
 
