@@ -118,7 +118,22 @@ func (c *Compiler) node(n parse.Node) (node, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &actionNode{pipe: p}, nil
+		a := &actionNode{pipe: p}
+		// The escapers that end the pipeline, after at least one
+		// command: most actions' (see actionNode.exec).
+		head := len(p.cmds)
+		for head > 1 {
+			e, ok := p.cmds[head-1].(escapeCmd)
+			if !ok {
+				break
+			}
+			a.escapes = append([]escaper{e.escaper}, a.escapes...)
+			head--
+		}
+		if len(p.decl) > 0 {
+			a.escapes = nil
+		}
+		return a, nil
 	case *parse.IfNode:
 		return c.branch(&n.BranchNode, false)
 	case *parse.WithNode:

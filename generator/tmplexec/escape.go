@@ -11,8 +11,8 @@ import (
 // it gives them in an escaped tree, for the contexts the layouts use.
 // Each covers the values it meets on pages and reports false for any
 // other, whose escaping html/template then does itself.
-var escapers = map[string]func(reflect.Value) (string, bool){
-	"_html_template_htmlescaper": func(v reflect.Value) (string, bool) {
+var escapers = map[string]escaper{
+	"_html_template_htmlescaper": {func(v reflect.Value) (string, bool) {
 		s, t, ok := content(v)
 		switch {
 		case !ok:
@@ -22,34 +22,39 @@ var escapers = map[string]func(reflect.Value) (string, bool){
 			return escapeText(s), true
 		}
 		return "", false
-	},
-	"_html_template_attrescaper": func(v reflect.Value) (string, bool) {
+	}, escapeText},
+	"_html_template_attrescaper": {func(v reflect.Value) (string, bool) {
 		if s, t, ok := content(v); ok && t == stringType {
 			return escapeText(s), true
 		}
 		return "", false // HTML in an attribute loses its tags first
-	},
-	"_html_template_urlfilter": func(v reflect.Value) (string, bool) {
+	}, escapeText},
+	"_html_template_urlfilter": {func(v reflect.Value) (string, bool) {
 		if s, t, ok := content(v); ok && t == stringType {
-			if !SafeURL(s) {
-				return "#ZgotmplZ", true
-			}
-			return s, true
+			return filterURL(s), true
 		}
 		return "", false
-	},
-	"_html_template_urlnormalizer": func(v reflect.Value) (string, bool) {
+	}, filterURL},
+	"_html_template_urlnormalizer": {func(v reflect.Value) (string, bool) {
 		if s, t, ok := content(v); ok && t == stringType {
 			return normalizeURL(s), true
 		}
 		return "", false
-	},
-	"_html_template_jsvalescaper": func(v reflect.Value) (string, bool) {
+	}, normalizeURL},
+	"_html_template_jsvalescaper": {func(v reflect.Value) (string, bool) {
 		if s, t, ok := content(v); ok && t == jsType {
 			return s, true // trusted script
 		}
 		return "", false // anything else is marshalled to JSON
-	},
+	}, nil},
+}
+
+// escaper is one of html/template's escapers: value escapes any value,
+// text a string, what every escaper gives the next in an action (nil when
+// strings are left to html/template). text(s) is value(s) for a string.
+type escaper struct {
+	value func(reflect.Value) (string, bool)
+	text  func(string) string
 }
 
 var (
@@ -81,15 +86,13 @@ var (
 	boolType = reflect.TypeFor[bool]()
 )
 
-type escapeCmd struct {
-	fn func(reflect.Value) (string, bool)
-}
+type escapeCmd struct{ escaper }
 
 func (c escapeCmd) eval(_ *state, _, final reflect.Value, hasFinal bool) (reflect.Value, error) {
 	if !hasFinal {
 		return reflect.Value{}, ErrFallback
 	}
-	s, ok := c.fn(final)
+	s, ok := c.value(final)
 	if !ok {
 		return reflect.Value{}, ErrFallback
 	}
@@ -134,6 +137,15 @@ func EscapeText(b *strings.Builder, s string) {
 		}
 	}
 	b.WriteString(s[last:])
+}
+
+// filterURL is u, or "#ZgotmplZ" for a URL of a scheme html/template
+// does not let through.
+func filterURL(u string) string {
+	if !SafeURL(u) {
+		return "#ZgotmplZ"
+	}
+	return u
 }
 
 // SafeURL reports whether u is relative or has one of the schemes

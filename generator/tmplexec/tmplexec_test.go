@@ -191,9 +191,14 @@ func FuzzEscapers(f *testing.F) {
 }
 
 func call(t *testing.T, name, s string) string {
-	out, ok := escapers["_html_template_"+name](reflect.ValueOf(s))
+	e := escapers["_html_template_"+name]
+	out, ok := e.value(reflect.ValueOf(s))
 	if !ok {
 		t.Fatalf("%s does not cover a string", name)
+	}
+	// What an action ending in escapers gives the ones after the first.
+	if text := e.text(s); text != out {
+		t.Fatalf("%s: %q as a string, %q as a value", name, text, out)
 	}
 	return out
 }
