@@ -34,6 +34,7 @@ func (p *Program) Execute(w *bytes.Buffer, data any) (err error) {
 type state struct {
 	w     *bytes.Buffer
 	vars  []variable
+	base  int // the first variable of the template running: its $
 	depth int
 }
 
@@ -43,7 +44,7 @@ type variable struct {
 }
 
 func (s *state) lookup(name string) (reflect.Value, bool) {
-	for i := len(s.vars) - 1; i >= 0; i-- {
+	for i := len(s.vars) - 1; i >= s.base; i-- {
 		if s.vars[i].name == name {
 			return s.vars[i].val, true
 		}
@@ -232,9 +233,14 @@ func (t *templateNode) exec(s *state, dot reflect.Value) error {
 			return err
 		}
 	}
-	inner := &state{w: s.w, vars: make([]variable, 1, 8), depth: s.depth + 1}
-	inner.vars[0] = variable{"$", v}
-	return exec(inner, t.prog.root, v)
+	// The called template sees its own $ only, pushed on the same stack
+	// (a state of its own took an allocation per call).
+	base, depth := s.base, s.depth
+	s.base, s.depth = len(s.vars), depth+1
+	s.vars = append(s.vars, variable{"$", v})
+	err := exec(s, t.prog.root, v)
+	s.vars, s.base, s.depth = s.vars[:s.base], base, depth
+	return err
 }
 
 type pipeline struct {
