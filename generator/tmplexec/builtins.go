@@ -215,4 +215,53 @@ func fastFunc(fn any) func([]reflect.Value) (reflect.Value, bool) {
 	return nil
 }
 
+// Direct calls a function of the FuncMap without reflection (see Call1),
+// when its arguments are of the types it takes; called is false when they
+// are not, and the call goes through reflection.
+type Direct func(args []reflect.Value) (result reflect.Value, called bool, err error)
+
+// Call1 is the Direct call of f, a function of one argument. A and R must
+// not be interface types other than any: reflection would give a result
+// of an interface type, which this call cannot.
+func Call1[A, R any](f func(A) (R, error)) Direct {
+	return func(in []reflect.Value) (reflect.Value, bool, error) {
+		if len(in) != 1 {
+			return reflect.Value{}, false, nil
+		}
+		a, ok := argOf[A](in[0])
+		if !ok {
+			return reflect.Value{}, false, nil
+		}
+		r, err := f(a)
+		return reflect.ValueOf(r), true, err
+	}
+}
+
+// Call2 is Call1 for a function of two arguments.
+func Call2[A, B, R any](f func(A, B) (R, error)) Direct {
+	return func(in []reflect.Value) (reflect.Value, bool, error) {
+		if len(in) != 2 {
+			return reflect.Value{}, false, nil
+		}
+		a, ok := argOf[A](in[0])
+		b, ok2 := argOf[B](in[1])
+		if !ok || !ok2 {
+			return reflect.Value{}, false, nil
+		}
+		r, err := f(a, b)
+		return reflect.ValueOf(r), true, err
+	}
+}
+
+// argOf is v as an argument of type A, where text/template would pass it
+// to a parameter of that type: of the type, or an interface holding it.
+func argOf[A any](v reflect.Value) (A, bool) {
+	var zero A
+	if !v.IsValid() || !v.CanInterface() {
+		return zero, false
+	}
+	a, ok := v.Interface().(A)
+	return a, ok
+}
+
 func isString(v reflect.Value) bool { return v.IsValid() && v.Type() == stringType }

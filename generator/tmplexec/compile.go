@@ -41,15 +41,17 @@ type Program struct {
 type Compiler struct {
 	lookup    func(name string) *parse.Tree
 	funcs     map[string]reflect.Value
+	direct    map[string]Direct
 	progs     map[string]*Program
 	compiling map[string]bool
 }
 
 // NewCompiler returns a compiler that finds templates with lookup (the
 // escaped tree of a template name, or nil) and functions in funcs (the
-// FuncMap the templates were parsed with).
-func NewCompiler(lookup func(name string) *parse.Tree, funcs map[string]any) *Compiler {
-	c := &Compiler{lookup: lookup, funcs: map[string]reflect.Value{}, progs: map[string]*Program{}, compiling: map[string]bool{}}
+// FuncMap the templates were parsed with). direct holds calls of some of
+// them without reflection, by name; it may be nil.
+func NewCompiler(lookup func(name string) *parse.Tree, funcs map[string]any, direct map[string]Direct) *Compiler {
+	c := &Compiler{lookup: lookup, funcs: map[string]reflect.Value{}, direct: direct, progs: map[string]*Program{}, compiling: map[string]bool{}}
 	for name, fn := range funcs {
 		c.funcs[name] = reflect.ValueOf(fn)
 	}
@@ -350,7 +352,7 @@ func (c *Compiler) call(name string, nodes []parse.Node) (command, error) {
 	if t.NumOut() == 0 || t.NumOut() > 2 || t.NumOut() == 2 && t.Out(1) != errorType {
 		return nil, fmt.Errorf("function %q returns %d values", name, t.NumOut())
 	}
-	fc := &funcCmd{fn: fn, typ: t, fast: fastFunc(fn.Interface())}
+	fc := &funcCmd{fn: fn, typ: t, fast: fastFunc(fn.Interface()), direct: c.direct[name]}
 	for i, n := range nodes {
 		pt := paramType(t, i)
 		if pt == nil {

@@ -457,10 +457,11 @@ func callMethod(s *state, dot, recv reflect.Value, name string, args []arg, fina
 
 // funcCmd calls a function of the FuncMap.
 type funcCmd struct {
-	fn   reflect.Value
-	typ  reflect.Type
-	args []arg
-	fast func([]reflect.Value) (reflect.Value, bool)
+	fn     reflect.Value
+	typ    reflect.Type
+	args   []arg
+	fast   func([]reflect.Value) (reflect.Value, bool)
+	direct Direct
 }
 
 func (c *funcCmd) eval(s *state, dot, final reflect.Value, hasFinal bool) (reflect.Value, error) {
@@ -471,6 +472,16 @@ func (c *funcCmd) eval(s *state, dot, final reflect.Value, hasFinal bool) (refle
 	}
 	if c.fast != nil {
 		if v, ok := c.fast(in); ok {
+			return v, nil
+		}
+	}
+	if c.direct != nil {
+		// A function's error, as through reflection, is html/template's
+		// to report.
+		if v, called, err := c.direct(in); called {
+			if err != nil {
+				return v, ErrFallback
+			}
 			return v, nil
 		}
 	}

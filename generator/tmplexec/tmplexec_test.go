@@ -42,6 +42,38 @@ var funcs = template.FuncMap{
 	"fail":  func() (string, error) { return "", errors.New("func failed") },
 	"pick":  func(n int, s []string) []string { return s[:min(n, len(s))] },
 	"eq":    func(a, b string) bool { return a == b+"!" }, // a function of the map wins over the builtin
+	"card":  card,
+	"named": named,
+	"fails": func(i *item) (string, error) { return "", errors.New("refused") },
+}
+
+func card(i *item) (template.HTML, error) {
+	if i == nil {
+		return "<i>none</i>", nil
+	}
+	return template.HTML("<i>" + template.HTMLEscapeString(i.Name) + "</i>"), nil
+}
+
+func named(kind string, i *item) (string, error) { return kind + ": " + i.Name, nil }
+
+// directs are the Direct calls of funcs, counted in directCalls.
+var (
+	directCalls int
+	directs     = map[string]Direct{
+		"card":  counted(Call1(card)),
+		"named": counted(Call2(named)),
+		"fails": counted(Call1(funcs["fails"].(func(*item) (string, error)))),
+	}
+)
+
+func counted(d Direct) Direct {
+	return func(in []reflect.Value) (reflect.Value, bool, error) {
+		v, called, err := d(in)
+		if called {
+			directCalls++
+		}
+		return v, called, err
+	}
 }
 
 func toString(v any) string {
@@ -83,7 +115,7 @@ func compile(t *testing.T, fm template.FuncMap, src string, dot any) (p *Program
 			return x.Tree
 		}
 		return nil
-	}, fm).Compile("page")
+	}, fm, directs).Compile("page")
 	return p, b.String(), stdErr
 }
 
@@ -95,6 +127,7 @@ func TestMatchesHTMLTemplate(t *testing.T) {
 		name, src string
 		fallback  bool // Execute must return ErrFallback
 		refused   bool // Compile must refuse the template
+		direct    int  // calls made without reflection
 	}{
 		{name: "text and fields", src: `<p title="{{.Name}}">{{.Name}} {{.Count}} {{.Next.Name}}</p>`},
 		{name: "trusted HTML in text", src: `<div>{{.Body}}{{.Trusted}}</div>`},
@@ -135,6 +168,9 @@ func TestMatchesHTMLTemplate(t *testing.T) {
 		{name: "nil pointer", src: `{{.Nothing.Name}}`, fallback: true},
 		{name: "missing map key", src: `{{.Attrs.none}}`, fallback: true},
 		{name: "a field with arguments", src: `{{.Name "x"}}`, fallback: true},
+		{name: "direct calls", src: `{{card .}} {{card .Next}} {{card .Nothing}} {{named "k" .Next}} <b title="{{named "t" .}}"></b>`, direct: 5},
+		{name: "a direct call of a value of another type", src: `{{card .Any}}`, fallback: true},
+		{name: "a direct call's error", src: `{{fails .}}`, fallback: true, direct: 1},
 		{name: "printf", src: `{{printf "%d" .Count}}`, refused: true},
 		{name: "assignment", src: `{{$x := 1}}{{$x = 2}}{{$x}}`, refused: true},
 		{name: "break", src: `{{range .Tags}}{{break}}{{end}}`, refused: true},
@@ -153,7 +189,11 @@ func TestMatchesHTMLTemplate(t *testing.T) {
 				t.Fatal("Compile took a template it does not cover")
 			}
 			var got bytes.Buffer
+			directCalls = 0
 			err := p.Execute(&got, data())
+			if directCalls != tt.direct {
+				t.Errorf("%d calls without reflection, want %d", directCalls, tt.direct)
+			}
 			switch {
 			case tt.fallback && !errors.Is(err, ErrFallback):
 				t.Fatalf("got %q, %v; want ErrFallback (html/template: %q, %v)", got.String(), err, want, stdErr)
