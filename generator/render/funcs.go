@@ -340,7 +340,11 @@ func (r *Renderer) chrome(name string, p *Page) (template.HTML, error) {
 	if slices.Contains(menu, p.URL) {
 		current = p.URL
 	}
-	return r.shared(name+"\x00"+current, name, chromeData{Site: r.site, Assets: r.assets, Current: current})
+	key := name + "\x00" + current
+	if html, ok := r.chromeCache.Load(key); ok {
+		return html.(template.HTML), nil // before the data is made, for any
+	}
+	return r.shared(key, name, chromeData{Site: r.site, Assets: r.assets, Current: current})
 }
 
 // crumbTrail renders the theme's "crumb-trail" partial, the links above

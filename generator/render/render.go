@@ -349,6 +349,9 @@ func (r *Renderer) description(p *record.Pledge) (template.HTML, error) {
 
 // Rel returns a site-relative path under the base path: "/sub/pledges/".
 func (r *Renderer) Rel(p string) string {
+	if r.base == "/" && strings.HasPrefix(p, "/") {
+		return p // most sites: no copy of the path
+	}
 	return r.base + strings.TrimPrefix(p, "/")
 }
 

@@ -166,11 +166,11 @@ func (c *builtinCmd) eval(s *state, dot, final reflect.Value, hasFinal bool) (re
 		}
 		return v, nil
 	}
-	var buf [4]reflect.Value
-	in, err := evalArgs(s, dot, c.args, final, hasFinal, buf[:0])
+	in, mark, err := evalArgs(s, dot, c.args, final, hasFinal)
 	if err != nil {
 		return reflect.Value{}, err
 	}
+	defer s.popArgs(mark)
 	v, ok := c.fn(in)
 	if !ok {
 		return v, ErrFallback

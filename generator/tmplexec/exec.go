@@ -36,6 +36,9 @@ type state struct {
 	vars  []variable
 	base  int // the first variable of the template running: its $
 	depth int
+	// args is a stack of the arguments of the calls being made (see
+	// evalArgs): an array of its own for each call took an allocation.
+	args []reflect.Value
 }
 
 type variable struct {
@@ -447,11 +450,11 @@ func callMethod(s *state, dot, recv reflect.Value, name string, args []arg, fina
 	if !m.IsValid() {
 		return m, ErrFallback
 	}
-	var buf [4]reflect.Value
-	in, err := evalArgs(s, dot, args, final, hasFinal, buf[:0])
+	in, mark, err := evalArgs(s, dot, args, final, hasFinal)
 	if err != nil {
 		return reflect.Value{}, err
 	}
+	defer s.popArgs(mark)
 	return callReflect(m, m.Type(), args, in)
 }
 
@@ -465,11 +468,11 @@ type funcCmd struct {
 }
 
 func (c *funcCmd) eval(s *state, dot, final reflect.Value, hasFinal bool) (reflect.Value, error) {
-	var buf [4]reflect.Value
-	in, err := evalArgs(s, dot, c.args, final, hasFinal, buf[:0])
+	in, mark, err := evalArgs(s, dot, c.args, final, hasFinal)
 	if err != nil {
 		return reflect.Value{}, err
 	}
+	defer s.popArgs(mark)
 	if c.fast != nil {
 		if v, ok := c.fast(in); ok {
 			return v, nil
@@ -488,19 +491,30 @@ func (c *funcCmd) eval(s *state, dot, final reflect.Value, hasFinal bool) (refle
 	return callReflect(c.fn, c.typ, c.args, in)
 }
 
-// evalArgs appends the values of args, then final, to in.
-func evalArgs(s *state, dot reflect.Value, args []arg, final reflect.Value, hasFinal bool, in []reflect.Value) ([]reflect.Value, error) {
+// evalArgs pushes the values of args, then final, on the state's stack of
+// arguments and returns them, and the mark to pop them to once the call
+// is made. The calls in the arguments push theirs above, and pop them
+// before the next argument is pushed.
+func evalArgs(s *state, dot reflect.Value, args []arg, final reflect.Value, hasFinal bool) ([]reflect.Value, int, error) {
+	mark := len(s.args)
 	for i := range args {
 		v, err := args[i].eval(s, dot)
 		if err != nil {
-			return nil, err
+			s.popArgs(mark)
+			return nil, mark, err
 		}
-		in = append(in, v)
+		s.args = append(s.args, v)
 	}
 	if hasFinal {
-		in = append(in, final)
+		s.args = append(s.args, final)
 	}
-	return in, nil
+	return s.args[mark:len(s.args):len(s.args)], mark, nil
+}
+
+// popArgs pops the arguments above mark, letting go of their values.
+func (s *state) popArgs(mark int) {
+	clear(s.args[mark:])
+	s.args = s.args[:mark]
 }
 
 // callReflect calls fn through reflection with the values of args, then
