@@ -715,7 +715,7 @@ func (d *decoder) list(n *yaml.Node, field string, item func(*yaml.Node, string)
 	var out []string
 	seen := map[string]bool{}
 	for i, c := range n.Content {
-		v := item(c, fmt.Sprintf("%s[%d]", field, i))
+		v := item(c, itemName(field, i))
 		if v == "" {
 			continue
 		}
@@ -730,6 +730,28 @@ func (d *decoder) list(n *yaml.Node, field string, item func(*yaml.Node, string)
 		out = append(out, v)
 	}
 	return out
+}
+
+// itemNames are the names of the first items of the list fields, as
+// errors name them ("countries[2]"), made once: formatting the name of
+// every item of every record's lists, in case of an error, took an
+// allocation each.
+var itemNames = func() map[string][]string {
+	m := map[string][]string{}
+	for _, field := range []string{"contributes_to", "countries", "gcm_objectives", "gcr_objectives", "hlom_recommendations",
+		"matches", "measures", "sdg_targets", "support", "target_groups"} {
+		for i := range 32 {
+			m[field] = append(m[field], fmt.Sprintf("%s[%d]", field, i))
+		}
+	}
+	return m
+}()
+
+func itemName(field string, i int) string {
+	if names := itemNames[field]; i < len(names) {
+		return names[i]
+	}
+	return fmt.Sprintf("%s[%d]", field, i)
 }
 
 // unquote is the hint for a number written in quotes, which YAML reads as
