@@ -39,8 +39,9 @@ type Renderer struct {
 	base   string // base path, "/" or "/sub/"
 	// rows holds every record's list row in a one-off build, cards the
 	// cards rendered so far: every record is in a list, few are shown
-	// as cards.
-	rows  map[string]template.HTML
+	// as cards. Rows are found by record, not by id, whose hashing took
+	// most of the time of joining a list page's rows.
+	rows  map[*record.Pledge]template.HTML
 	cards sync.Map // record id -> template.HTML
 	// descriptions holds each record description's HTML in a one-off
 	// build (see Description). Keyed by record, not by Markdown: hashing
@@ -205,7 +206,7 @@ func (r *Renderer) execute(buf *bytes.Buffer, p *Page) error {
 // every page that lists the record. With a memo, partials are rendered on
 // first use instead (part): a rebuild needs the rows of the few lists that
 // changed.
-func (r *Renderer) renderPartial(name string) (map[string]template.HTML, error) {
+func (r *Renderer) renderPartial(name string) (map[*record.Pledge]template.HTML, error) {
 	recs := r.site.Records
 	out := make([]template.HTML, len(recs))
 	var wg sync.WaitGroup
@@ -231,9 +232,9 @@ func (r *Renderer) renderPartial(name string) (map[string]template.HTML, error) 
 			return nil, err
 		}
 	}
-	m := make(map[string]template.HTML, len(recs))
+	m := make(map[*record.Pledge]template.HTML, len(recs))
 	for i, p := range recs {
-		m[p.ID] = out[i]
+		m[p] = out[i]
 	}
 	return m, nil
 }
@@ -377,7 +378,7 @@ func (r *Renderer) Card(p *record.Pledge) (template.HTML, error) { return r.part
 func (r *Renderer) part(name string, part uint8, p *record.Pledge) (template.HTML, error) {
 	if r.memo == nil {
 		if part == partRow {
-			return r.rows[p.ID], nil
+			return r.rows[p], nil
 		}
 		if h, ok := r.cards.Load(p.ID); ok {
 			return h.(template.HTML), nil
