@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"pledgesite/generator/config"
@@ -129,7 +130,10 @@ func TestCacheUpdateEqualsFullBuild(t *testing.T) {
 	// same files, with cache or without.
 	emitted := func(cache *Cache, s *site.Site) map[string][]byte {
 		out := map[string][]byte{}
+		var mu sync.Mutex // emit is called from several goroutines
 		idx, err := Build(s, rel, text, cache, func(name string, data []byte) error {
+			mu.Lock()
+			defer mu.Unlock()
 			if _, dup := out[name]; dup {
 				t.Errorf("%s emitted twice", name)
 			}
@@ -199,8 +203,11 @@ func TestNewestRecordKeepsFragments(t *testing.T) {
 	fragments := func(recs []*record.Pledge) map[string][]byte {
 		s := site.New(config.Site{Title: "T", BaseURL: "/", PageSize: 100}, &content.Set{}, recs)
 		out := map[string][]byte{}
+		var mu sync.Mutex
 		if _, err := Build(s, rel, text, nil, func(name string, data []byte) error {
+			mu.Lock()
 			out[name] = data
+			mu.Unlock()
 			return nil
 		}); err != nil {
 			t.Fatal(err)

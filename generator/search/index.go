@@ -180,7 +180,8 @@ func (c *Cache) prune() {
 // Build indexes every record of s. rel turns a site path into the URL the
 // client links to; text gives a description's plain text. cache may be nil.
 // With emit, the documents' fragment files are handed to it as soon as they
-// are made, and left out of the Index's Files: a one-off build then holds
+// are made, from several goroutines at once, and left out of the Index's
+// Files: a one-off build then holds
 // no fragment for longer than its chunk (at 100,000 records they come to
 // about 180 MB).
 func Build(s *site.Site, rel func(string) string, text TextFunc, cache *Cache, emit func(name string, data []byte) error) (*Index, error) {
@@ -201,18 +202,23 @@ func Build(s *site.Site, rel func(string) string, text TextFunc, cache *Cache, e
 		st.emitted = emit != nil
 		st.docs = make([]*doc, n)
 		for lo := 0; lo < n; lo += mergeChunk {
-			docs, err := documents(recs[lo:min(lo+mergeChunk, n)], rel, text, nil, tokenizers)
+			// Each fragment file is written by the goroutine that made
+			// it: written here, one after another, they kept the index
+			// going on one core after the pages were done.
+			var made func(i int, d *doc) error
+			if st.emitted {
+				made = func(i int, d *doc) error {
+					err := emit(FragmentFile(n-1-(lo+i)), d.frag)
+					d.frag = nil // its digest is kept for the index's hash
+					return err
+				}
+			}
+			docs, err := documents(recs[lo:min(lo+mergeChunk, n)], rel, text, nil, tokenizers, made)
 			if err != nil {
 				return nil, err
 			}
 			for i, d := range docs {
 				k := n - 1 - (lo + i)
-				if st.emitted {
-					if err := emit(FragmentFile(k), d.frag); err != nil {
-						return nil, err
-					}
-					d.frag = nil // its digest is kept for the index's hash
-				}
 				st.addRefs(k, d)
 				d.refs = [tiers][]*term{}
 				st.docs[k] = d
@@ -226,7 +232,7 @@ func Build(s *site.Site, rel func(string) string, text TextFunc, cache *Cache, e
 		st.finish()
 		return st.index(s)
 	}
-	docs, err := documents(byDoc, rel, text, cache, tokenizers)
+	docs, err := documents(byDoc, rel, text, cache, tokenizers, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -259,8 +265,9 @@ func Build(s *site.Site, rel func(string) string, text TextFunc, cache *Cache, e
 var mergeChunk = 2048
 
 // documents tokenizes the records on all cores and encodes their
-// fragments, or takes both from the cache.
-func documents(recs []*record.Pledge, rel func(string) string, text TextFunc, cache *Cache, tokenizers []tokenizer) ([]*doc, error) {
+// fragments, or takes both from the cache. made, when not nil, is called
+// with each document made, on the goroutine that made it.
+func documents(recs []*record.Pledge, rel func(string) string, text TextFunc, cache *Cache, tokenizers []tokenizer, made func(i int, d *doc) error) ([]*doc, error) {
 	docs := make([]*doc, len(recs))
 	errs := make([]error, len(recs))
 	base := rel("/")
@@ -302,6 +309,9 @@ func documents(recs []*record.Pledge, rel func(string) string, text TextFunc, ca
 			d.sum = sha256.Sum256(d.frag)
 			docs[i] = d
 			cache.put(docKey{p.ID, p.Sum}, d)
+			if made != nil {
+				errs[i] = made(i, d)
+			}
 		}
 	})
 	for _, err := range errs {
@@ -389,9 +399,15 @@ func (st *state) finish() {
 		st.terms = append(st.terms, t)
 	}
 	slices.Sort(st.terms)
+	// On all cores: in a one-off build the index is the last step, the
+	// pages done.
+	encoded := make([][]byte, len(st.terms))
+	parallel(len(st.terms), func(i int) {
+		encoded[i] = encodeTerm(st.terms[i], st.postings[st.terms[i]], n)
+	})
 	st.encoded = make(map[string][]byte, len(st.terms))
-	for _, t := range st.terms {
-		st.encoded[t] = encodeTerm(t, st.postings[t], n)
+	for i, t := range st.terms {
+		st.encoded[t] = encoded[i]
 	}
 	st.shards = st.encodeShards(nil, nil)
 }
