@@ -482,9 +482,8 @@ func (m *memory) Defer(name string, write func(io.Writer) error) error {
 }
 
 // DeferFolder takes the files of the folder dir, to make together when
-// one of them is first requested. They do not count as changed: but for
-// the search page, which a change of the theme may change alone, what
-// they hold the pages show too.
+// one of them is first requested. They do not count as changed (see
+// rebuild for the search page).
 func (m *memory) DeferFolder(dir string, build func(write func(string, []byte) error) error) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -557,9 +556,10 @@ func (s *Server) rebuild(ctx context.Context, changed []string) {
 	case changed == nil:
 	case onlyStyles(changed) && !hadErrors:
 		s.broadcast(event{"css", cssURL(mem.files)})
-	case files > 0 || hadErrors || themeChanged(changed) && len(mem.folders) > 0:
-		// A change of the theme may change only the search page, whose
-		// folder is made on request.
+	case files > 0 || hadErrors || len(mem.folders) > 0 && !onlyRecords(changed):
+		// A change of the theme or of the search page's text may change
+		// that page alone, whose folder is made on request. What a record
+		// gives the search index, its page shows too.
 		s.broadcast(event{"reload", ""})
 	}
 }
@@ -571,8 +571,8 @@ func describe(changed []string) string {
 	return fmt.Sprintf("%s and %d more", strings.Join(changed[:2], ", "), len(changed)-2)
 }
 
-func themeChanged(changed []string) bool {
-	return slices.ContainsFunc(changed, func(p string) bool { return p == "themes" || strings.HasPrefix(p, "themes/") })
+func onlyRecords(changed []string) bool {
+	return !slices.ContainsFunc(changed, func(p string) bool { return p != "pledges" && !strings.HasPrefix(p, "pledges/") })
 }
 
 func onlyStyles(changed []string) bool {

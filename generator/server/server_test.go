@@ -360,7 +360,7 @@ func TestOpenDataIsNeverStale(t *testing.T) {
 // TestSearchIsMadeOnRequest checks that the preview makes the search
 // index, and the search page, when one of their files is first requested
 // and not on every save, and that a change of the search page's layout
-// alone still reloads the pages.
+// or text alone still reloads the pages.
 func TestSearchIsMadeOnRequest(t *testing.T) {
 	src := fixture(t)
 	s := start(t, src)
@@ -420,6 +420,23 @@ func TestSearchIsMadeOnRequest(t *testing.T) {
 	}
 	if _, _, body := get(t, s.URL()+"search/"); !strings.Contains(body, "(edited)</h1>") {
 		t.Errorf("the search page is not the edited layout's: %.300q", body)
+	}
+	// So does an edit of the search page's own text.
+	for len(events) > 0 {
+		<-events
+	}
+	step("the search page's text edited", func() {
+		edit(t, src, "content/search.md", "\n---\n", "\n---\nA sentence added.\n\n")
+	})
+	reloaded = false
+	for len(events) > 0 {
+		reloaded = reloaded || (<-events).name == "reload"
+	}
+	if !reloaded {
+		t.Error("no reload after the search page's text alone changed")
+	}
+	if _, _, body := get(t, s.URL()+"search/"); !strings.Contains(body, "A sentence added.") {
+		t.Errorf("the search page is not the edited text's: %.300q", body)
 	}
 }
 
