@@ -342,7 +342,7 @@ func (r *Renderer) chrome(name string, p *Page) (template.HTML, error) {
 	}
 	key := name + "\x00" + current
 	if html, ok := r.chromeCache.Load(key); ok {
-		return html.(template.HTML), nil // before the data is made, for any
+		return html.(template.HTML), nil // without making the data shared takes
 	}
 	return r.shared(key, name, chromeData{Site: r.site, Assets: r.assets, Current: current})
 }

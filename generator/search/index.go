@@ -181,9 +181,8 @@ func (c *Cache) prune() {
 // client links to; text gives a description's plain text. cache may be nil.
 // With emit, the documents' fragment files are handed to it as soon as they
 // are made, from several goroutines at once, and left out of the Index's
-// Files: a one-off build then holds
-// no fragment for longer than its chunk (at 100,000 records they come to
-// about 180 MB).
+// Files: a one-off build then holds no fragment for longer than its chunk
+// (at 100,000 records they come to about 180 MB).
 func Build(s *site.Site, rel func(string) string, text TextFunc, cache *Cache, emit func(name string, data []byte) error) (*Index, error) {
 	tokenizers := make([]tokenizer, runtime.GOMAXPROCS(0))
 	n := len(s.Records)
