@@ -157,6 +157,8 @@ func TestMatchesHTMLTemplate(t *testing.T) {
 		{name: "index out of range", src: `{{index .Tags 5}}`, fallback: true},
 		{name: "function of the map over a builtin", src: `{{eq .Name .Name}} {{eq "x!" "x"}}`},
 		{name: "functions", src: `{{label "k" .Name}} {{label "n" .Count}} {{link "k" .Name}} {{add .Count 2}} {{join "a" .Name}} {{.Name | rel}} {{range pick 2 .Tags}}{{.}}{{end}}`},
+		{name: "a function of strings on an interface", src: `<a href="{{rel .Any}}">{{rel .Any}}</a> {{label "k" .Any}} {{join .Name .Any}}`},
+		{name: "a function of strings before escapers", src: `<a href="{{rel .Name}}" title="{{join "a" .Name}}">{{.Name | rel}} {{label "k" .Count}}</a>`},
 		{name: "interface values", src: `{{.Any}} {{if .Any}}yes{{end}} {{label "k" .Any}}`},
 		{name: "parenthesized pipeline", src: `{{(rel "x") | join "a"}} {{len (pick 1 .Tags)}}`},
 		{name: "nested templates", src: `{{define "t"}}<b>{{.}}</b>{{$}}{{end}}{{template "t" .Name}}{{range .Tags}}{{template "t" .}}{{end}}`},
