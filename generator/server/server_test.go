@@ -405,38 +405,25 @@ func TestSearchIsMadeOnRequest(t *testing.T) {
 	if !made() {
 		t.Error("search/meta.json did not make the search index")
 	}
-	for len(events) > 0 {
-		<-events
-	}
-	step("the search layout edited", func() {
-		edit(t, src, "themes/default/layouts/search.html", "<h1>{{.Title}}</h1>", "<h1>{{.Title}} (edited)</h1>")
-	})
-	reloaded := false
-	for len(events) > 0 {
-		reloaded = reloaded || (<-events).name == "reload"
-	}
-	if !reloaded {
-		t.Error("no reload after the search layout alone changed")
-	}
-	if _, _, body := get(t, s.URL()+"search/"); !strings.Contains(body, "(edited)</h1>") {
-		t.Errorf("the search page is not the edited layout's: %.300q", body)
-	}
-	// So does an edit of the search page's own text.
-	for len(events) > 0 {
-		<-events
-	}
-	step("the search page's text edited", func() {
-		edit(t, src, "content/search.md", "\n---\n", "\n---\nA sentence added.\n\n")
-	})
-	reloaded = false
-	for len(events) > 0 {
-		reloaded = reloaded || (<-events).name == "reload"
-	}
-	if !reloaded {
-		t.Error("no reload after the search page's text alone changed")
-	}
-	if _, _, body := get(t, s.URL()+"search/"); !strings.Contains(body, "A sentence added.") {
-		t.Errorf("the search page is not the edited text's: %.300q", body)
+	// An edit of the search page's layout or text alone reloads the pages.
+	for _, e := range []struct{ name, file, from, to, shows string }{
+		{"the search layout", "themes/default/layouts/search.html", "<h1>{{.Title}}</h1>", "<h1>{{.Title}} (edited)</h1>", "(edited)</h1>"},
+		{"the search page's text", "content/search.md", "\n---\n", "\n---\nA sentence added.\n\n", "A sentence added."},
+	} {
+		for len(events) > 0 {
+			<-events
+		}
+		step(e.name+" edited", func() { edit(t, src, e.file, e.from, e.to) })
+		reloaded := false
+		for len(events) > 0 {
+			reloaded = reloaded || (<-events).name == "reload"
+		}
+		if !reloaded {
+			t.Errorf("no reload after %s alone changed", e.name)
+		}
+		if _, _, body := get(t, s.URL()+"search/"); !strings.Contains(body, e.shows) {
+			t.Errorf("the search page does not show the edit of %s: %.300q", e.name, body)
+		}
 	}
 }
 
