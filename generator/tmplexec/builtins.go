@@ -178,38 +178,38 @@ func (c *builtinCmd) eval(s *state, dot, final reflect.Value, hasFinal bool) (re
 	return v, nil
 }
 
-// fastFunc returns a direct call of fn for the signatures of the funcs
-// layouts call most (links, labels, dates), or nil. The call reports
-// false for arguments of other types, which then go through reflection.
-func fastFunc(fn any) func([]reflect.Value) (reflect.Value, bool) {
+// fastFunc returns a Direct call of fn for the signatures of string
+// functions layouts call most (links, labels, dates), or nil. Unlike
+// Call1's, it reads strings without making an interface of them.
+func fastFunc(fn any) Direct {
 	switch f := fn.(type) {
 	case func(string) string:
-		return func(a []reflect.Value) (reflect.Value, bool) {
+		return func(a []reflect.Value) (reflect.Value, bool, error) {
 			if len(a) != 1 || !isString(a[0]) {
-				return reflect.Value{}, false
+				return reflect.Value{}, false, nil
 			}
-			return reflect.ValueOf(f(a[0].String())), true
+			return reflect.ValueOf(f(a[0].String())), true, nil
 		}
 	case func(string, string) string:
-		return func(a []reflect.Value) (reflect.Value, bool) {
+		return func(a []reflect.Value) (reflect.Value, bool, error) {
 			if len(a) != 2 || !isString(a[0]) || !isString(a[1]) {
-				return reflect.Value{}, false
+				return reflect.Value{}, false, nil
 			}
-			return reflect.ValueOf(f(a[0].String(), a[1].String())), true
+			return reflect.ValueOf(f(a[0].String(), a[1].String())), true, nil
 		}
 	case func(string, string) template.HTML:
-		return func(a []reflect.Value) (reflect.Value, bool) {
+		return func(a []reflect.Value) (reflect.Value, bool, error) {
 			if len(a) != 2 || !isString(a[0]) || !isString(a[1]) {
-				return reflect.Value{}, false
+				return reflect.Value{}, false, nil
 			}
-			return reflect.ValueOf(f(a[0].String(), a[1].String())), true
+			return reflect.ValueOf(f(a[0].String(), a[1].String())), true, nil
 		}
 	case func(string, any) string:
-		return func(a []reflect.Value) (reflect.Value, bool) {
+		return func(a []reflect.Value) (reflect.Value, bool, error) {
 			if len(a) != 2 || !isString(a[0]) || !a[1].IsValid() {
-				return reflect.Value{}, false
+				return reflect.Value{}, false, nil
 			}
-			return reflect.ValueOf(f(a[0].String(), a[1].Interface())), true
+			return reflect.ValueOf(f(a[0].String(), a[1].Interface())), true, nil
 		}
 	}
 	return nil

@@ -352,7 +352,10 @@ func (c *Compiler) call(name string, nodes []parse.Node) (command, error) {
 	if t.NumOut() == 0 || t.NumOut() > 2 || t.NumOut() == 2 && t.Out(1) != errorType {
 		return nil, fmt.Errorf("function %q returns %d values", name, t.NumOut())
 	}
-	fc := &funcCmd{fn: fn, typ: t, fast: fastFunc(fn.Interface()), direct: c.direct[name]}
+	fc := &funcCmd{fn: fn, typ: t, direct: c.direct[name]}
+	if fc.direct == nil {
+		fc.direct = fastFunc(fn.Interface())
+	}
 	for i, n := range nodes {
 		pt := paramType(t, i)
 		if pt == nil {

@@ -463,8 +463,7 @@ type funcCmd struct {
 	fn     reflect.Value
 	typ    reflect.Type
 	args   []arg
-	fast   func([]reflect.Value) (reflect.Value, bool)
-	direct Direct
+	direct Direct // the caller's, or fastFunc's, or nil
 }
 
 func (c *funcCmd) eval(s *state, dot, final reflect.Value, hasFinal bool) (reflect.Value, error) {
@@ -473,11 +472,6 @@ func (c *funcCmd) eval(s *state, dot, final reflect.Value, hasFinal bool) (refle
 		return reflect.Value{}, err
 	}
 	defer s.popArgs(mark)
-	if c.fast != nil {
-		if v, ok := c.fast(in); ok {
-			return v, nil
-		}
-	}
 	if c.direct != nil {
 		// A function's error, as through reflection, is html/template's
 		// to report.
