@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"html/template"
@@ -12,11 +13,26 @@ import (
 	"pledgesite/generator/record"
 	"pledgesite/generator/schema"
 	"pledgesite/generator/site"
+	"pledgesite/generator/tmplexec"
 	"pledgesite/generator/vocab"
 )
 
+// Funcs are the functions layouts may call, and the writers of some of
+// them, which write their HTML straight into the page (tmplexec.Writer).
+type Funcs struct {
+	Map   template.FuncMap
+	Write map[string]tmplexec.Writer
+}
+
 // Funcs returns the functions layouts may call.
-func (r *Renderer) Funcs() template.FuncMap {
+func (r *Renderer) Funcs() Funcs {
+	return Funcs{Map: r.funcMap(), Write: map[string]tmplexec.Writer{
+		"cards": tmplexec.Write1(r.writeCards),
+		"rows":  tmplexec.Write1(r.writeRows),
+	}}
+}
+
+func (r *Renderer) funcMap() template.FuncMap {
 	return template.FuncMap{
 		"rel":           r.Rel,
 		"abs":           r.Abs,
@@ -384,33 +400,44 @@ func (r *Renderer) shared(key, name string, data any) (template.HTML, error) {
 
 // cardList joins the cached cards of records, in one template action.
 func (r *Renderer) cardList(recs []*record.Pledge) (template.HTML, error) {
-	return r.join(`<div class="cards">`, `</div>`, "card", partCard, recs)
+	return joined(r.writeCards, recs)
 }
 
 // rowList joins the cached list rows of records, in one template action.
 func (r *Renderer) rowList(recs []*record.Pledge) (template.HTML, error) {
-	return r.join(`<ol class="rows">`, `</ol>`, "row", partRow, recs)
+	return joined(r.writeRows, recs)
 }
 
-func (r *Renderer) join(open, close, name string, part uint8, recs []*record.Pledge) (template.HTML, error) {
-	html := make([]template.HTML, len(recs))
-	n := len(open) + len(close) + 1
-	for i, p := range recs {
+func (r *Renderer) writeCards(w *bytes.Buffer, recs []*record.Pledge) error {
+	return r.writeList(w, `<div class="cards">`, `</div>`, "card", partCard, recs)
+}
+
+func (r *Renderer) writeRows(w *bytes.Buffer, recs []*record.Pledge) error {
+	return r.writeList(w, `<ol class="rows">`, `</ol>`, "row", partRow, recs)
+}
+
+// writeList writes the cached parts of records between open and close.
+func (r *Renderer) writeList(w *bytes.Buffer, open, close, name string, part uint8, recs []*record.Pledge) error {
+	w.WriteString(open)
+	w.WriteByte('\n')
+	for _, p := range recs {
 		h, err := r.part(name, part, p)
 		if err != nil {
-			return "", err
+			return err
 		}
-		html[i] = h
-		n += len(h) + 1
+		w.WriteString(string(h))
+		w.WriteByte('\n')
 	}
-	var b strings.Builder
-	b.Grow(n)
-	b.WriteString(open + "\n")
-	for _, h := range html {
-		b.WriteString(string(h))
-		b.WriteByte('\n')
+	w.WriteString(close)
+	return nil
+}
+
+// joined returns what write writes of recs.
+func joined(write func(*bytes.Buffer, []*record.Pledge) error, recs []*record.Pledge) (template.HTML, error) {
+	var b bytes.Buffer
+	if err := write(&b, recs); err != nil {
+		return "", err
 	}
-	b.WriteString(close)
 	return template.HTML(b.String()), nil //nolint:gosec // joined html/template output
 }
 

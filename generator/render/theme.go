@@ -50,7 +50,7 @@ type Theme struct {
 	// templates compiled (tmplexec) once html/template has escaped them,
 	// by kind and template name.
 	funcs    template.FuncMap
-	direct   map[string]tmplexec.Direct
+	calls    tmplexec.Calls
 	programs sync.Map // programKey -> *program
 }
 
@@ -71,10 +71,10 @@ func (p *program) get() *tmplexec.Program {
 }
 
 // LoadTheme parses the layouts of the theme in dir with the given funcs.
-func LoadTheme(fsys fs.FS, dir string, funcs template.FuncMap) (*Theme, diag.List) {
+func LoadTheme(fsys fs.FS, dir string, funcs Funcs) (*Theme, diag.List) {
 	common, pages, hash := readTheme(fsys, dir)
 	var errs diag.List
-	base := template.New("").Funcs(funcs)
+	base := template.New("").Funcs(funcs.Map)
 	for _, f := range common {
 		if err := f.parse(base); err != nil {
 			errs = append(errs, templateDiagnostic(dir, f.name, err))
@@ -83,7 +83,8 @@ func LoadTheme(fsys fs.FS, dir string, funcs template.FuncMap) (*Theme, diag.Lis
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	t := &Theme{Dir: dir, Hash: hash, layouts: map[string]*template.Template{}, funcs: funcs, direct: directCalls(funcs)}
+	t := &Theme{Dir: dir, Hash: hash, layouts: map[string]*template.Template{}, funcs: funcs.Map,
+		calls: tmplexec.Calls{Direct: directCalls(funcs.Map), Write: funcs.Write}}
 	t.ids, t.idPrefixes = layoutIDs(append(common, pages...))
 	for i, kind := range pageKinds {
 		clone, err := base.Clone()
@@ -258,7 +259,7 @@ func (t *Theme) execute(buf *bytes.Buffer, kind, name string, data any) error {
 				return x.Tree
 			}
 			return nil
-		}, t.funcs, t.direct)
+		}, t.funcs, t.calls)
 		prog, _ := c.Compile(name) // not covered: html/template runs
 		return prog
 	}})

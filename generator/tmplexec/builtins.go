@@ -1,6 +1,7 @@
 package tmplexec
 
 import (
+	"bytes"
 	"cmp"
 	"html/template"
 	"reflect"
@@ -250,6 +251,30 @@ func Call2[A, B, R any](f func(A, B) (R, error)) Direct {
 		}
 		r, err := f(a, b)
 		return reflect.ValueOf(r), true, err
+	}
+}
+
+// A Writer writes the HTML a function of the FuncMap returns into the
+// output instead of returning it, for an action that shows the HTML as it
+// is: {{rows .Records}} in text. A list page's hundred rows were joined
+// into a string of their own and then copied into the page; the strings
+// were an eighth of the bytes a build allocated. called is false when
+// the arguments are not of the types f takes: the call then returns the
+// HTML as usual. On an error, what was written is the caller's to drop.
+type Writer func(w *bytes.Buffer, args []reflect.Value) (called bool, err error)
+
+// Write1 is the Writer of f, which writes what a function of one argument
+// of type A would return.
+func Write1[A any](f func(w *bytes.Buffer, a A) error) Writer {
+	return func(w *bytes.Buffer, in []reflect.Value) (bool, error) {
+		if len(in) != 1 {
+			return false, nil
+		}
+		a, ok := argOf[A](in[0])
+		if !ok {
+			return false, nil
+		}
+		return true, f(w, a)
 	}
 }
 

@@ -41,17 +41,26 @@ type Program struct {
 type Compiler struct {
 	lookup    func(name string) *parse.Tree
 	funcs     map[string]reflect.Value
-	direct    map[string]Direct
+	calls     Calls
 	progs     map[string]*Program
 	compiling map[string]bool
 }
 
+// Calls are the ways of calling functions of the FuncMap without
+// reflection, by name. Either map may be nil.
+type Calls struct {
+	Direct map[string]Direct
+	// Write is used for an action that is a call and nothing else, in
+	// text, of a function whose result is template.HTML.
+	Write map[string]Writer
+}
+
 // NewCompiler returns a compiler that finds templates with lookup (the
 // escaped tree of a template name, or nil) and functions in funcs (the
-// FuncMap the templates were parsed with). direct holds calls of some of
-// them without reflection, by name; it may be nil.
-func NewCompiler(lookup func(name string) *parse.Tree, funcs map[string]any, direct map[string]Direct) *Compiler {
-	c := &Compiler{lookup: lookup, funcs: map[string]reflect.Value{}, direct: direct, progs: map[string]*Program{}, compiling: map[string]bool{}}
+// FuncMap the templates were parsed with), some of which calls makes
+// without reflection.
+func NewCompiler(lookup func(name string) *parse.Tree, funcs map[string]any, calls Calls) *Compiler {
+	c := &Compiler{lookup: lookup, funcs: map[string]reflect.Value{}, calls: calls, progs: map[string]*Program{}, compiling: map[string]bool{}}
 	for name, fn := range funcs {
 		c.funcs[name] = reflect.ValueOf(fn)
 	}
@@ -134,6 +143,12 @@ func (c *Compiler) node(n parse.Node) (node, error) {
 		}
 		if len(p.decl) > 0 {
 			a.escapes = nil
+		}
+		// {{f x}} in text, f's result trusted HTML, which the escaper
+		// gives as it is: f's Writer may write it.
+		if fc, ok := p.cmds[0].(*funcCmd); ok && fc.write != nil && len(p.cmds) == 2 && len(a.escapes) == 1 &&
+			p.cmds[1].(escapeCmd).name == htmlEscaper {
+			a.writer = fc
 		}
 		return a, nil
 	case *parse.IfNode:
@@ -335,7 +350,7 @@ func (c *Compiler) call(name string, nodes []parse.Node) (command, error) {
 		if len(nodes) > 0 {
 			return nil, fmt.Errorf("%s with arguments", name)
 		}
-		return escapeCmd{esc}, nil
+		return escapeCmd{esc, name}, nil
 	}
 	fn, ok := c.funcs[name]
 	if b, isBuiltin := builtins[name]; isBuiltin && !ok {
@@ -352,9 +367,12 @@ func (c *Compiler) call(name string, nodes []parse.Node) (command, error) {
 	if t.NumOut() == 0 || t.NumOut() > 2 || t.NumOut() == 2 && t.Out(1) != errorType {
 		return nil, fmt.Errorf("function %q returns %d values", name, t.NumOut())
 	}
-	fc := &funcCmd{fn: fn, typ: t, direct: c.direct[name]}
+	fc := &funcCmd{fn: fn, typ: t, direct: c.calls.Direct[name]}
 	if fc.direct == nil {
 		fc.direct = fastFunc(fn.Interface())
+	}
+	if t.Out(0) == htmlType {
+		fc.write = c.calls.Write[name]
 	}
 	for i, n := range nodes {
 		pt := paramType(t, i)

@@ -12,7 +12,7 @@ import (
 // Each covers the values it meets on pages and reports false for any
 // other, whose escaping html/template then does itself.
 var escapers = map[string]escaper{
-	"_html_template_htmlescaper": {func(v reflect.Value) (string, bool) {
+	htmlEscaper: {func(v reflect.Value) (string, bool) {
 		s, t, ok := content(v)
 		switch {
 		case !ok:
@@ -57,6 +57,9 @@ type escaper struct {
 	text  func(string) string
 }
 
+// htmlEscaper is the escaper of text, which gives template.HTML as it is.
+const htmlEscaper = "_html_template_htmlescaper"
+
 var (
 	htmlType = reflect.TypeFor[template.HTML]()
 	jsType   = reflect.TypeFor[template.JS]()
@@ -86,7 +89,10 @@ var (
 	boolType = reflect.TypeFor[bool]()
 )
 
-type escapeCmd struct{ escaper }
+type escapeCmd struct {
+	escaper
+	name string
+}
 
 func (c escapeCmd) eval(_ *state, _, final reflect.Value, hasFinal bool) (reflect.Value, error) {
 	if !hasFinal {

@@ -90,30 +90,23 @@ func (l listNode) exec(s *state, dot reflect.Value) error {
 type actionNode struct {
 	pipe    *pipeline
 	escapes []escaper // the escapers that end pipe, when it declares nothing
+	writer  *funcCmd  // pipe's call, when its Writer may write the output
 }
 
 func (a *actionNode) exec(s *state, dot reflect.Value) error {
+	if a.writer != nil {
+		written, v, err := a.writer.writeOrCall(s, dot)
+		if written || err != nil {
+			return err
+		}
+		return a.escape(s, v)
+	}
 	if len(a.escapes) > 0 {
-		// The first escaper takes the value of the commands before it,
-		// the others a string, and the last writes it: as a pipeline
-		// would, without making a reflect.Value of each string, which
-		// took an allocation apiece, a seventh of a build's.
 		v, err := a.pipe.evalTo(s, dot, len(a.pipe.cmds)-len(a.escapes))
 		if err != nil {
 			return err
 		}
-		str, ok := a.escapes[0].value(v)
-		if !ok {
-			return ErrFallback
-		}
-		for _, e := range a.escapes[1:] {
-			if e.text == nil {
-				return ErrFallback
-			}
-			str = e.text(str)
-		}
-		s.w.WriteString(str)
-		return nil
+		return a.escape(s, v)
 	}
 	v, err := a.pipe.eval(s, dot)
 	if err != nil || len(a.pipe.decl) > 0 {
@@ -123,6 +116,25 @@ func (a *actionNode) exec(s *state, dot reflect.Value) error {
 		return ErrFallback
 	}
 	s.w.WriteString(v.String())
+	return nil
+}
+
+// escape runs the escapers on v and writes the result. The first escaper
+// takes v, the value of the commands before it, the others a string: as
+// a pipeline would, without making a reflect.Value of each string, which
+// took an allocation apiece, a seventh of a build's.
+func (a *actionNode) escape(s *state, v reflect.Value) error {
+	str, ok := a.escapes[0].value(v)
+	if !ok {
+		return ErrFallback
+	}
+	for _, e := range a.escapes[1:] {
+		if e.text == nil {
+			return ErrFallback
+		}
+		str = e.text(str)
+	}
+	s.w.WriteString(str)
 	return nil
 }
 
@@ -464,6 +476,7 @@ type funcCmd struct {
 	typ    reflect.Type
 	args   []arg
 	direct Direct // the caller's, or fastFunc's, or nil
+	write  Writer // the caller's, for a function of HTML, or nil
 }
 
 func (c *funcCmd) eval(s *state, dot, final reflect.Value, hasFinal bool) (reflect.Value, error) {
@@ -472,6 +485,31 @@ func (c *funcCmd) eval(s *state, dot, final reflect.Value, hasFinal bool) (refle
 		return reflect.Value{}, err
 	}
 	defer s.popArgs(mark)
+	return c.call(in)
+}
+
+// writeOrCall writes the function's HTML into the output with its Writer,
+// or, when the Writer does not take the arguments, returns the HTML.
+func (c *funcCmd) writeOrCall(s *state, dot reflect.Value) (written bool, v reflect.Value, err error) {
+	in, mark, err := evalArgs(s, dot, c.args, reflect.Value{}, false)
+	if err != nil {
+		return false, v, err
+	}
+	defer s.popArgs(mark)
+	if called, err := c.write(s.w, in); called {
+		if err != nil {
+			// As a function's error (see call); Execute's caller drops
+			// the output.
+			return true, v, ErrFallback
+		}
+		return true, v, nil
+	}
+	v, err = c.call(in)
+	return false, v, err
+}
+
+// call calls the function with the arguments in.
+func (c *funcCmd) call(in []reflect.Value) (reflect.Value, error) {
 	if c.direct != nil {
 		// A function's error, as through reflection, is html/template's
 		// to report.

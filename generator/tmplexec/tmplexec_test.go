@@ -45,6 +45,28 @@ var funcs = template.FuncMap{
 	"card":  card,
 	"named": named,
 	"fails": func(i *item) (string, error) { return "", errors.New("refused") },
+	"list":  func(items []*item) (template.HTML, error) { return joined(items) },
+}
+
+// writeList writes what the function list returns; list's error is
+// writeList's, after it has written part of the list.
+func writeList(w *bytes.Buffer, items []*item) error {
+	w.WriteString("<ul>")
+	for _, i := range items {
+		if i == nil {
+			return errors.New("no item")
+		}
+		h, _ := card(i)
+		w.WriteString("<li>" + string(h))
+	}
+	w.WriteString("</ul>")
+	return nil
+}
+
+func joined(items []*item) (template.HTML, error) {
+	var b bytes.Buffer
+	err := writeList(&b, items)
+	return template.HTML(b.String()), err
 }
 
 func card(i *item) (template.HTML, error) {
@@ -64,6 +86,18 @@ var (
 		"named": counted(Call2(named)),
 		"fails": counted(Call1(funcs["fails"].(func(*item) (string, error)))),
 	}
+)
+
+// writes are the Writers of funcs, counted in written.
+var (
+	written int
+	writes  = map[string]Writer{"list": func(w *bytes.Buffer, in []reflect.Value) (bool, error) {
+		called, err := Write1(writeList)(w, in)
+		if called {
+			written++
+		}
+		return called, err
+	}}
 )
 
 func counted(d Direct) Direct {
@@ -115,7 +149,7 @@ func compile(t *testing.T, fm template.FuncMap, src string, dot any) (p *Program
 			return x.Tree
 		}
 		return nil
-	}, fm, directs).Compile("page")
+	}, fm, Calls{Direct: directs, Write: writes}).Compile("page")
 	return p, b.String(), stdErr
 }
 
@@ -128,6 +162,7 @@ func TestMatchesHTMLTemplate(t *testing.T) {
 		fallback  bool // Execute must return ErrFallback
 		refused   bool // Compile must refuse the template
 		direct    int  // calls made without reflection
+		written   int  // calls whose HTML a Writer wrote
 	}{
 		{name: "text and fields", src: `<p title="{{.Name}}">{{.Name}} {{.Count}} {{.Next.Name}}</p>`},
 		{name: "trusted HTML in text", src: `<div>{{.Body}}{{.Trusted}}</div>`},
@@ -173,6 +208,11 @@ func TestMatchesHTMLTemplate(t *testing.T) {
 		{name: "direct calls", src: `{{card .}} {{card .Next}} {{card .Nothing}} {{named "k" .Next}} <b title="{{named "t" .}}"></b>`, direct: 5},
 		{name: "a direct call of a value of another type", src: `{{card .Any}}`, fallback: true},
 		{name: "a direct call's error", src: `{{fails .}}`, fallback: true, direct: 1},
+		{name: "a list written", src: `<div>{{list .Items}}</div><p>{{list .Items}}</p>`, written: 2},
+		{name: "a list in an attribute", src: `<p title="{{list .Items}}">`, fallback: true},
+		{name: "a list through a pipeline or a variable", src: `{{.Items | list}} {{$l := list .Items}}{{$l}} {{list (.Items)}} {{(list .Items)}}`, written: 1},
+		{name: "a list of values of another type", src: `{{list .Any}}`, fallback: true},
+		{name: "a list whose writer fails", src: `<div>{{list .Next.Items}}</div>`, fallback: true, written: 1},
 		{name: "printf", src: `{{printf "%d" .Count}}`, refused: true},
 		{name: "assignment", src: `{{$x := 1}}{{$x = 2}}{{$x}}`, refused: true},
 		{name: "break", src: `{{range .Tags}}{{break}}{{end}}`, refused: true},
@@ -191,10 +231,13 @@ func TestMatchesHTMLTemplate(t *testing.T) {
 				t.Fatal("Compile took a template it does not cover")
 			}
 			var got bytes.Buffer
-			directCalls = 0
+			directCalls, written = 0, 0
 			err := p.Execute(&got, data())
 			if directCalls != tt.direct {
 				t.Errorf("%d calls without reflection, want %d", directCalls, tt.direct)
+			}
+			if written != tt.written {
+				t.Errorf("%d calls written by a Writer, want %d", written, tt.written)
 			}
 			switch {
 			case tt.fallback && !errors.Is(err, ErrFallback):
