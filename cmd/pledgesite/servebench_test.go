@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -71,8 +72,11 @@ type serveBenchResult struct {
 	AllLatencyMS serveBenchStats `json:"all_latency_ms"`
 	// Addition or removal of a new pledge to "reload" event: dated after
 	// all the others, and among them.
-	NewestMS   serveBenchStats `json:"new_newest_latency_ms"`
-	OlderMS    serveBenchStats `json:"new_older_latency_ms"`
+	NewestMS serveBenchStats `json:"new_newest_latency_ms"`
+	OlderMS  serveBenchStats `json:"new_older_latency_ms"`
+	// Addition or removal of a new pledge, either date, to the pledge
+	// list served after the reload (the preview makes list pages then).
+	NewListMS  serveBenchStats `json:"new_list_served_ms"`
 	Rebuilds   int             `json:"rebuilds"`
 	HeapFirst  uint64          `json:"heap_after_first_build_bytes"`
 	HeapAfter  uint64          `json:"heap_after_rebuilds_bytes"`
@@ -148,14 +152,14 @@ func TestServeBench(t *testing.T) {
 	}
 
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "site\tpledges\tfiles\tfirst build ms\tedit→reload median ms\tp90\tmax\trebuild median ms\tnew pledge median ms\tdated among others\theap first MiB\theap after %d MiB\tratio\t\n", serveBenchEdits+4*serveBenchAdds)
+	fmt.Fprintf(tw, "site\tpledges\tfiles\tfirst build ms\tedit→reload median ms\tp90\tmax\trebuild median ms\tnew pledge median ms\tdated among others\tnew pledge→list served\theap first MiB\theap after %d MiB\tratio\t\n", serveBenchEdits+4*serveBenchAdds)
 	for _, r := range results {
 		verdict := ""
 		if r.HeapRatio > r.HeapTarget {
 			verdict = " (over target)"
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.3f%s\t\n", r.Site, r.Pledges, r.Files, r.FirstBuildMS,
-			r.LatencyMS.Median, r.LatencyMS.P90, r.LatencyMS.Max, r.RebuildMS.Median, r.NewestMS.Median, r.OlderMS.Median,
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.3f%s\t\n", r.Site, r.Pledges, r.Files, r.FirstBuildMS,
+			r.LatencyMS.Median, r.LatencyMS.P90, r.LatencyMS.Max, r.RebuildMS.Median, r.NewestMS.Median, r.OlderMS.Median, r.NewListMS.Median,
 			float64(r.HeapFirst)/(1<<20), float64(r.HeapAfter)/(1<<20), r.HeapRatio, verdict)
 	}
 	tw.Flush()
@@ -314,6 +318,9 @@ func listenEvents(t *testing.T, ctx context.Context, base string) <-chan sseEven
 						ev.name = "message"
 					}
 					ev.data, ev.at = strings.Join(data, "\n"), time.Now()
+					if os.Getenv("DBGLISTS") != "" {
+						fmt.Fprintf(os.Stderr, "DBG got %s at %s\n", ev.name, ev.at.Format("05.000000"))
+					}
 					select {
 					case ch <- ev:
 					case <-ctx.Done():
@@ -429,7 +436,9 @@ func serveBench(t *testing.T, name, src string) serveBenchResult {
 		defer func() { pprof.StopCPUProfile(); out.Close() }()
 	}
 	// change makes change what (nothing may be pending from the one
-	// before) and returns the time from its return to the reload event.
+	// before) and returns the time from its return to the reload event;
+	// lastList is set to the time until the pledge list was served.
+	var lastList time.Duration
 	change := func(what string, do func() error) time.Duration {
 		for drained := false; !drained; {
 			select {
@@ -455,6 +464,21 @@ func serveBench(t *testing.T, name, src string) serveBenchResult {
 				case e.name != "reload":
 					t.Fatalf("%s: got a %q event (%q), want reload\n%s", what, e.name, e.data, l.log)
 				default:
+					// Then the pledge list, as a browser showing it
+					// asks after the reload: the preview makes the list
+					// pages after the reload event, so the next change
+					// starts once they are made, as a person's next save
+					// would, and this times them.
+					resp, err := http.Get(l.URL() + "pledges/")
+					if err != nil {
+						t.Fatalf("%s: %v", what, err)
+					}
+					_, err = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if err != nil || resp.StatusCode != http.StatusOK {
+						t.Fatalf("%s: GET /pledges/: %s, %v", what, resp.Status, err)
+					}
+					lastList = time.Since(wrote)
 					return e.at.Sub(wrote)
 				}
 			case <-timeout:
@@ -472,6 +496,7 @@ func serveBench(t *testing.T, name, src string) serveBenchResult {
 	added := filepath.Join(src, "pledges", "serve-bench-added.yaml")
 	t.Cleanup(func() { os.Remove(added) })
 	id := strings.TrimSuffix(filepath.Base(target), ".yaml")
+	var lists []time.Duration
 	for _, a := range []struct {
 		date string
 		into *serveBenchStats
@@ -482,10 +507,13 @@ func serveBench(t *testing.T, name, src string) serveBenchResult {
 		var ds []time.Duration
 		for i := range serveBenchAdds {
 			ds = append(ds, change(fmt.Sprintf("pledge dated %s added, %d", a.date, i), func() error { return os.WriteFile(added, []byte(rec), 0o644) }))
+			lists = append(lists, lastList)
 			ds = append(ds, change(fmt.Sprintf("pledge dated %s removed, %d", a.date, i), func() error { return os.Remove(added) }))
+			lists = append(lists, lastList)
 		}
 		*a.into = serveBenchStatsOf(ds)
 	}
+	res.NewListMS = serveBenchStatsOf(lists)
 	if os.Getenv("PLEDGESITE_BENCH_SERVE_CPUPROFILE") != "" {
 		pprof.StopCPUProfile()
 	}
@@ -516,9 +544,9 @@ func serveBench(t *testing.T, name, src string) serveBenchResult {
 	if res.Rebuilds != changes {
 		t.Errorf("%d rebuilds for %d changes, want one each", res.Rebuilds, changes)
 	}
-	t.Logf("%s: %d pledges, %d files; first build %.0f ms; edit→reload median %.1f ms, p90 %.1f ms, max %.1f ms (server rebuild median %.1f ms); new pledge added or removed→reload median %.1f ms (p90 %.1f), dated among the others %.1f ms (p90 %.1f); heap %.1f → %.1f MiB after %d rebuilds (×%.3f); load average %s → %s",
+	t.Logf("%s: %d pledges, %d files; first build %.0f ms; edit→reload median %.1f ms, p90 %.1f ms, max %.1f ms (server rebuild median %.1f ms); new pledge added or removed→reload median %.1f ms (p90 %.1f), dated among the others %.1f ms (p90 %.1f), pledge list served after %.1f ms (p90 %.1f); heap %.1f → %.1f MiB after %d rebuilds (×%.3f); load average %s → %s",
 		name, res.Pledges, res.Files, res.FirstBuildMS, res.LatencyMS.Median, res.LatencyMS.P90, res.LatencyMS.Max, res.RebuildMS.Median,
-		res.NewestMS.Median, res.NewestMS.P90, res.OlderMS.Median, res.OlderMS.P90,
+		res.NewestMS.Median, res.NewestMS.P90, res.OlderMS.Median, res.OlderMS.P90, res.NewListMS.Median, res.NewListMS.P90,
 		float64(res.HeapFirst)/(1<<20), float64(res.HeapAfter)/(1<<20), res.Rebuilds, res.HeapRatio, res.LoadBefore, res.LoadAfter)
 	if res.HeapRatio > serveBenchHeapRatio {
 		t.Errorf("%s: the live heap grew ×%.3f over %d rebuilds, above the target ×%.2f", name, res.HeapRatio, res.Rebuilds, serveBenchHeapRatio)

@@ -135,6 +135,11 @@ type Job struct {
 // Pages of kind "search" must wait for SetSearch; the others are rendered
 // while the index is built.
 func (r *Renderer) Render(jobs []Job, w Writer) error {
+	return r.RenderOn(runtime.GOMAXPROCS(0), jobs, w)
+}
+
+// RenderOn is Render on the given number of cores.
+func (r *Renderer) RenderOn(cores int, jobs []Job, w Writer) error {
 	if r.rows == nil && r.memo == nil {
 		var err error
 		if r.rows, err = r.renderPartial("row"); err != nil {
@@ -150,7 +155,7 @@ func (r *Renderer) Render(jobs []Job, w Writer) error {
 	// rebuild finds most pages in the memo, where a page is a lookup and
 	// a copy, and passing each over a channel switched goroutines for it.
 	var next atomic.Int64
-	for range runtime.GOMAXPROCS(0) {
+	for range max(cores, 1) {
 		wg.Go(func() {
 			var buf bytes.Buffer
 			for {

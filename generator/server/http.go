@@ -77,6 +77,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.events(w, r)
 		return
 	}
+	s.waitLists()
 	s.mu.RLock()
 	files, build := s.files, s.good
 	s.mu.RUnlock()

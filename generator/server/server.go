@@ -10,6 +10,7 @@ package server
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	_ "embed"
 	"errors"
@@ -68,8 +69,11 @@ type Server struct {
 	// it is first requested (see generator.FolderDeferrer).
 	folders     map[string]func(write func(string, []byte) error) error
 	madeFolders map[string]bool
-	building    sync.Mutex
-	clients     map[chan event]bool
+	// The list pages are made after the reload event of their build,
+	// into made, while pending is set (see generator.PagesDeferrer).
+	pending  bool
+	building sync.Mutex
+	clients  map[chan event]bool
 
 	ln        net.Listener
 	checkHost bool // answer only names of this machine and addresses: see allowedHost
@@ -118,10 +122,16 @@ func (s *Server) Ready() <-chan struct{} { return s.ready }
 
 // Files returns the files of the last good build, for tests.
 func (s *Server) Files() map[string][]byte {
+	s.waitLists()
 	s.mu.RLock()
 	files, lazy, folders := s.files, s.lazy, s.folders
 	s.mu.RUnlock()
 	all := maps.Clone(files)
+	s.mu.RLock()
+	for name, data := range s.made { // the list pages, and files made since
+		all[name] = data
+	}
+	s.mu.RUnlock()
 	for name := range lazy {
 		if data, ok, err := s.lazyFile(name); ok && err == nil {
 			all[name] = data
@@ -429,6 +439,10 @@ type memory struct {
 	folders      map[string]func(write func(string, []byte) error) error
 	pages, other int // new or changed files
 	added        int // files the last build did not have
+	// lists render the list pages, which are made after the reload
+	// (see generator.PagesDeferrer), with their names.
+	lists     []func(write func(string, []byte) error) error
+	listNames map[string]bool
 }
 
 // changed returns how many pages and files are new or changed; files of
@@ -444,7 +458,7 @@ func (m *memory) WriteFile(name string, data []byte) error {
 	// A name already taken leaves the map's size as it was: one lookup
 	// fewer per file, of 20,000 on each save of a large catalogue.
 	n := len(m.files)
-	if m.lazy[name] == nil {
+	if m.lazy[name] == nil && !m.listNames[name] {
 		m.files[name] = data
 	}
 	if len(m.files) == n {
@@ -478,6 +492,25 @@ func (m *memory) Defer(name string, write func(io.Writer) error) error {
 		m.lazy = map[string]func(io.Writer) error{}
 	}
 	m.lazy[name] = write
+	return nil
+}
+
+// DeferPages takes list pages to make once the reload is sent. They
+// count as changed once made (see makeLists).
+func (m *memory) DeferPages(names []string, build func(write func(string, []byte) error) error) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.listNames == nil {
+		m.listNames = map[string]bool{}
+	}
+	for _, name := range names {
+		name = strings.TrimPrefix(name, "/")
+		if _, dup := m.files[name]; dup || m.lazy[name] != nil || m.listNames[name] {
+			return fmt.Errorf("two files of the build are both named %s", name)
+		}
+		m.listNames[name] = true
+	}
+	m.lists = append(m.lists, build)
 	return nil
 }
 
@@ -543,15 +576,21 @@ func (s *Server) rebuild(ctx context.Context, changed []string) {
 
 	s.mu.Lock()
 	hadErrors := s.errText != ""
+	prevMade := s.made
 	s.files, s.errText = mem.files, ""
 	s.lazy, s.made = mem.lazy, map[string][]byte{}
 	s.folders, s.madeFolders = mem.folders, map[string]bool{}
-	s.attempts++
+	s.pending = len(mem.lists) > 0
 	s.good++
 	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.attempts++ // once the list pages are made too
+		s.mu.Unlock()
+	}()
 
 	pages, files := mem.changed()
-	fmt.Fprintf(s.cfg.Log, "%s: %d pages and %d files changed of %d files, in %s\n", what, pages, files, st.Files, took)
+	told := true
 	switch {
 	case changed == nil:
 	case onlyStyles(changed) && !hadErrors:
@@ -561,7 +600,71 @@ func (s *Server) rebuild(ctx context.Context, changed []string) {
 		// that page alone, whose folder is made on request. What a record
 		// gives the search index, its page shows too.
 		s.broadcast(event{"reload", ""})
+	default:
+		told = false
 	}
+	// Then the list pages: a request waits for them (see ServeHTTP), and
+	// the next build too, since s.building is held.
+	lists, err := s.makeLists(mem.lists, prevMade)
+	if err != nil {
+		// As a failed build's errors, though the other pages are served:
+		// the list pages are not found until a build makes them.
+		text := errorText(err)
+		s.mu.Lock()
+		s.errText = text
+		s.mu.Unlock()
+		fmt.Fprintf(s.cfg.Log, "%s: the list pages failed\n%s\n", what, text)
+		s.broadcast(event{"errors", text})
+		return
+	}
+	if lists > 0 && !told {
+		s.broadcast(event{"reload", ""})
+	}
+	fmt.Fprintf(s.cfg.Log, "%s: %d pages and %d files changed of %d files, in %s\n", what, pages+lists, files+lists, st.Files, took)
+}
+
+// waitLists returns once the list pages of the last good build are made:
+// rebuild makes them after the reload event, holding s.building.
+func (s *Server) waitLists() {
+	for {
+		s.mu.RLock()
+		pending := s.pending
+		s.mu.RUnlock()
+		if !pending {
+			return
+		}
+		s.building.Lock()
+		s.building.Unlock() //nolint:staticcheck // an empty critical section: it waits for rebuild
+	}
+}
+
+// makeLists makes the list pages of the build just served with lists,
+// into made, and returns how many differ from those of the last build.
+// None is made if one fails.
+func (s *Server) makeLists(lists []func(write func(string, []byte) error) error, prev map[string][]byte) (changed int, err error) {
+	var mu sync.Mutex // render may write from several goroutines
+	made := map[string][]byte{}
+	for _, build := range lists {
+		err = cmp.Or(err, build(func(name string, data []byte) error {
+			mu.Lock()
+			made[strings.TrimPrefix(name, "/")] = data
+			mu.Unlock()
+			return nil
+		}))
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.pending = false
+	if err != nil {
+		return 0, err
+	}
+	for name, data := range made {
+		s.made[name] = data
+		if old, ok := prev[name]; !ok || !bytes.Equal(old, data) {
+			changed++
+		}
+	}
+	return changed, nil
 }
 
 func describe(changed []string) string {

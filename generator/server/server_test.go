@@ -364,10 +364,7 @@ func TestOpenDataIsNeverStale(t *testing.T) {
 func TestSearchIsMadeOnRequest(t *testing.T) {
 	src := fixture(t)
 	s := start(t, src)
-	events := make(chan event, 16)
-	s.mu.Lock()
-	s.clients[events] = true
-	s.mu.Unlock()
+	events := listen(s)
 	made := func() bool {
 		s.mu.RLock()
 		defer s.mu.RUnlock()
@@ -423,6 +420,57 @@ func TestSearchIsMadeOnRequest(t *testing.T) {
 		}
 		if _, _, body := get(t, s.URL()+"search/"); !strings.Contains(body, e.shows) {
 			t.Errorf("the search page does not show the edit of %s: %.300q", e.name, body)
+		}
+	}
+}
+
+// listen takes the server's events, as a page's script does.
+func listen(s *Server) chan event {
+	events := make(chan event, 16)
+	s.mu.Lock()
+	s.clients[events] = true
+	s.mu.Unlock()
+	return events
+}
+
+// TestListPagesAfterReload checks the list pages, which the preview makes
+// after a build's reload event: an edit of their layout alone reloads the
+// pages once they are made, and a request waits for them.
+func TestListPagesAfterReload(t *testing.T) {
+	src := fixture(t)
+	s := start(t, src)
+	events := listen(s)
+	for _, e := range []struct{ name, file, from, to, page, shows string }{
+		{"the list layout", "themes/default/layouts/list.html", "<h1>{{.Title}}</h1>", "<h1>{{.Title}} (listed)</h1>", "pledges/", "(listed)</h1>"},
+		{"the term layout", "themes/default/layouts/term.html", "{{define \"main\" -}}", "{{define \"main\" -}}<p>Termed.</p>", "countries/ken/", "<p>Termed.</p>"},
+	} {
+		for len(events) > 0 {
+			<-events
+		}
+		n, _ := s.Rebuilds()
+		edit(t, src, e.file, e.from, e.to)
+		// Once the build is served, and perhaps before its list pages
+		// are made, a request for one waits for the new page.
+		for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(time.Millisecond) {
+			s.mu.RLock()
+			good := s.good
+			s.mu.RUnlock()
+			if good > n || time.Now().After(deadline) {
+				break
+			}
+		}
+		if _, _, body := get(t, s.URL()+e.page); !strings.Contains(body, e.shows) {
+			t.Errorf("%s: /%s does not show the edit of %s: %.300q", e.name, e.page, e.name, body)
+		}
+		if failed := settle(t, s, n); failed {
+			t.Fatalf("%s: the rebuild failed", e.name)
+		}
+		reloaded := false
+		for len(events) > 0 {
+			reloaded = reloaded || (<-events).name == "reload"
+		}
+		if !reloaded {
+			t.Errorf("no reload after %s alone changed", e.name)
 		}
 	}
 }
