@@ -172,8 +172,11 @@ func (s *Server) makeFolder(name string) error {
 	s.mu.RLock()
 	files := s.files
 	s.mu.RUnlock()
+	var mu sync.Mutex // build may write from several goroutines
 	made := map[string][]byte{}
 	err := build(func(name string, data []byte) error {
+		mu.Lock()
+		defer mu.Unlock()
 		name = strings.TrimPrefix(name, "/")
 		_, built := files[name]
 		if _, dup := made[name]; dup || built {
