@@ -318,9 +318,6 @@ func listenEvents(t *testing.T, ctx context.Context, base string) <-chan sseEven
 						ev.name = "message"
 					}
 					ev.data, ev.at = strings.Join(data, "\n"), time.Now()
-					if os.Getenv("DBGLISTS") != "" {
-						fmt.Fprintf(os.Stderr, "DBG got %s at %s\n", ev.name, ev.at.Format("05.000000"))
-					}
 					select {
 					case ch <- ev:
 					case <-ctx.Done():
@@ -465,10 +462,10 @@ func serveBench(t *testing.T, name, src string) serveBenchResult {
 					t.Fatalf("%s: got a %q event (%q), want reload\n%s", what, e.name, e.data, l.log)
 				default:
 					// Then the pledge list, as a browser showing it
-					// asks after the reload: the preview makes the list
-					// pages after the reload event, so the next change
-					// starts once they are made, as a person's next save
-					// would, and this times them.
+					// would ask after the reload. The preview makes the
+					// list pages after the reload event: waiting for one
+					// also starts the next change from an idle server,
+					// as a person's next save would.
 					resp, err := http.Get(l.URL() + "pledges/")
 					if err != nil {
 						t.Fatalf("%s: %v", what, err)
