@@ -172,8 +172,9 @@ type Phase struct {
 // keep data past the call; a caching Builder hands every file over for
 // good. A Writer that also has Create(name) (io.WriteCloser, error), as
 // output.Dir does, receives the open data in pieces instead of whole; one
-// that has Defer (see Deferrer) is handed the means to make it instead, and
-// one that has DeferFolder (see FolderDeferrer) the search index too.
+// that has Defer (see Deferrer) is handed the means to make it instead, one
+// that has DeferFolder (see FolderDeferrer) the search index too, and one
+// that has DeferPages (see PagesDeferrer) the list pages.
 type Writer interface {
 	WriteFile(name string, data []byte) error
 }
@@ -756,13 +757,9 @@ func (c *countingWriter) deferLists(pages []render.Job, renderPages func([]rende
 			now = append(now, j)
 		}
 	}
-	stale := c.stale
-	err := d.DeferPages(names, func(write func(name string, data []byte) error) error {
-		if stale != nil && stale() {
-			return ErrStale
-		}
+	err := d.DeferPages(names, whileCurrent(c.stale, func(write func(name string, data []byte) error) error {
 		return renderPages(lists, writeFunc(write))
-	})
+	}))
 	if err != nil {
 		return nil, false, err
 	}
@@ -787,14 +784,19 @@ func (c *countingWriter) deferSearch(pages []render.Job, build func(write func(n
 			return false, nil
 		}
 	}
-	stale := c.stale
-	err := d.DeferFolder(searchFolder, func(write func(name string, data []byte) error) error {
+	err := d.DeferFolder(searchFolder, whileCurrent(c.stale, build))
+	return err == nil, err
+}
+
+// whileCurrent is f, the function that makes what a build deferred,
+// returning ErrStale once stale reports that another build has begun.
+func whileCurrent[W any](stale func() bool, f func(W) error) func(W) error {
+	return func(w W) error {
 		if stale != nil && stale() {
 			return ErrStale
 		}
-		return build(write)
-	})
-	return err == nil, err
+		return f(w)
+	}
 }
 
 // writeFunc is a function that writes a file, as a render.Writer.
@@ -806,13 +808,7 @@ func (f writeFunc) WriteFile(name string, data []byte) error { return f(name, da
 // takes that, in pieces when it takes them, else whole.
 func (c *countingWriter) stream(name string, write func(io.Writer) error) error {
 	if d, ok := c.w.(Deferrer); ok {
-		stale := c.stale
-		err := d.Defer(name, func(to io.Writer) error {
-			if stale != nil && stale() {
-				return ErrStale
-			}
-			return write(to)
-		})
+		err := d.Defer(name, whileCurrent(c.stale, write))
 		if err != nil {
 			return err
 		}

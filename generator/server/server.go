@@ -126,28 +126,17 @@ func (s *Server) Files() map[string][]byte {
 	s.mu.RLock()
 	files, lazy, folders := s.files, s.lazy, s.folders
 	s.mu.RUnlock()
-	all := maps.Clone(files)
-	s.mu.RLock()
-	for name, data := range s.made { // the list pages, and files made since
-		all[name] = data
-	}
-	s.mu.RUnlock()
+	// What is deferred is made into made, with the list pages.
 	for name := range lazy {
-		if data, ok, err := s.lazyFile(name); ok && err == nil {
-			all[name] = data
-		}
+		_, _, _ = s.lazyFile(name)
 	}
 	for dir := range folders {
-		if err := s.makeFolder(dir); err == nil {
-			s.mu.RLock()
-			for name, data := range s.made {
-				if strings.HasPrefix(name, dir+"/") {
-					all[name] = data
-				}
-			}
-			s.mu.RUnlock()
-		}
+		_ = s.makeFolder(dir)
 	}
+	all := maps.Clone(files)
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	maps.Copy(all, s.made)
 	return all
 }
 
