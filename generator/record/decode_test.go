@@ -938,3 +938,28 @@ func TestPlaceholderIsTheTemplatesOnly(t *testing.T) {
 		t.Errorf("the template's title: %v, want one placeholder problem", errs)
 	}
 }
+
+// TestValidID holds ValidID to IDPattern, the form the schema publishes,
+// on every string of up to five characters drawn from letters, digits,
+// hyphens and characters an id must not hold.
+func TestValidID(t *testing.T) {
+	alphabet := []string{"a", "z", "0", "9", "-", "A", ".", "/", "_", " ", "é"}
+	var walk func(s string, depth int)
+	walk = func(s string, depth int) {
+		if got, want := ValidID(s), IDPattern.MatchString(s); got != want {
+			t.Errorf("ValidID(%q) = %v, IDPattern says %v", s, got, want)
+		}
+		if depth == 5 {
+			return
+		}
+		for _, c := range alphabet {
+			walk(s+c, depth+1)
+		}
+	}
+	walk("", 0)
+	for _, id := range []string{"state-ken-referral-protocol", "ngo-safe-routes-2023", "a-b-c-d-e-f", "x\n", "a--b-c", "ab-"} {
+		if got, want := ValidID(id), IDPattern.MatchString(id); got != want {
+			t.Errorf("ValidID(%q) = %v, IDPattern says %v", id, got, want)
+		}
+	}
+}

@@ -236,7 +236,7 @@ func Load(fsys fs.FS, cache *Cache) ([]*Pledge, Times, diag.List) {
 			if id := strings.TrimSuffix(name, ".yaml"); len(id) > MaxIDLen {
 				errs.Add(p, 0, 0, RuleIDFile, "file name %q is longer than the limit of %d characters before .yaml: shorten it, such as to %q", name, MaxIDLen, suggestID(id)+".yaml")
 				badNames[p] = true
-			} else if !IDPattern.MatchString(id) {
+			} else if !ValidID(id) {
 				errs.Add(p, 0, 0, RuleIDFile, "file name %q is not a valid record id: use lowercase letters, digits and single hyphens, such as %q", name, suggestID(id)+".yaml")
 				badNames[p] = true
 			}
@@ -414,7 +414,7 @@ func CheckRefs(recs []*Pledge, measures map[string]string) diag.List {
 				byID[p.ID] = p
 			}
 			hint := ""
-			if stem := strings.TrimSuffix(path.Base(other.Path), ".yaml"); IDPattern.MatchString(stem) && stem != p.ID {
+			if stem := strings.TrimSuffix(path.Base(other.Path), ".yaml"); ValidID(stem) && stem != p.ID {
 				hint = fmt.Sprintf(", such as %q, its file name", stem)
 			}
 			pos := other.At.ID

@@ -92,10 +92,10 @@ type Pledge struct {
 
 	// Path is the file the record came from, relative to the source root.
 	Path string `json:"-"`
-	// Sum identifies the file's bytes (the first 16 of its SHA-256), so
-	// caches can tell an edited record from an unchanged one, and
-	// fingerprints of pages listing thousands of records fold it without
-	// hashing strings.
+	// Sum identifies the file's bytes, so caches can tell an edited record
+	// from an unchanged one, and fingerprints of pages listing thousands of
+	// records fold it without hashing strings. Its two 64-bit hashes are
+	// seeded afresh in each process: it is never published or stored.
 	Sum [2]uint64 `json:"-"`
 	// At says where the values that only the whole catalogue can check
 	// were written, for CheckRefs.
