@@ -28,7 +28,9 @@ type Diagnostic struct {
 
 func (d Diagnostic) Error() string {
 	var b strings.Builder
-	b.WriteString(visible(d.Path))
+	// A file name holds no line break that should show as one: a name
+	// such as "a\n::error ..." must not print a line of its own.
+	b.WriteString(visible(strings.NewReplacer("\n", `\n`, "\t", `\t`).Replace(d.Path)))
 	if d.Line > 0 {
 		fmt.Fprintf(&b, ":%d", d.Line)
 		if d.Col > 0 {

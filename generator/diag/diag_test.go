@@ -26,6 +26,8 @@ func TestError(t *testing.T) {
 		{d("pledges/a.yaml", 0, 0, "r", "no position"), "pledges/a.yaml: no position"},
 		{d("pledges/a.yaml", 0, 7, "r", "column without line"), "pledges/a.yaml: column without line"},
 		{d("content", 0, 0, "r", "a: b: c"), "content: a: b: c"},
+		{d("pledges/a\n::warning file=x::b.yaml", 0, 0, "r", "bad name"), `pledges/a\n::warning file=x::b.yaml: bad name`},
+		{d("pledges/a\tb\u202e.yaml", 0, 0, "r", "bad name"), `pledges/a\tb\u202e.yaml: bad name`},
 	}
 	for _, tc := range tests {
 		if got := tc.d.Error(); got != tc.want {

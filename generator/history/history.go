@@ -3,7 +3,9 @@
 // not know yet, the file's modification date.
 //
 // Commit dates make sitemap lastmod values and "last updated" lines stable:
-// the same commit builds the same bytes on any machine.
+// the same commit builds the same bytes on any machine. A date after the
+// day of the build, which only a commit or file date set by hand gives,
+// reads as that day: a contributor's commit cannot date pages ahead.
 package history
 
 import (
@@ -32,6 +34,7 @@ type Dates struct {
 	took   time.Duration // reading git, written before ready is closed
 	mu     sync.Mutex
 	stat   map[string]string // file dates, looked up once per path
+	today  string            // the latest date Of returns
 }
 
 // Load reads the git history of the source root in the background, so
@@ -44,7 +47,8 @@ type Dates struct {
 // pull request per pledge grows with commits times records, 0.6 s for
 // 2,000 commits adding 10,000 records.
 func Load(ctx context.Context, root string) *Dates {
-	d := &Dates{root: root, byGit: map[string]string{}, ready: make(chan struct{})}
+	d := &Dates{root: root, byGit: map[string]string{}, ready: make(chan struct{}),
+		today: time.Now().UTC().Format(time.DateOnly)}
 	go func() {
 		start := time.Now()
 		defer func() {
@@ -232,7 +236,7 @@ func (d *Dates) Of(path string) string {
 		<-d.ready
 	}
 	if s, ok := d.byGit[path]; ok {
-		return s
+		return min(s, d.today)
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -241,7 +245,7 @@ func (d *Dates) Of(path string) string {
 	}
 	date := ""
 	if st, err := os.Stat(filepath.Join(d.root, filepath.FromSlash(path))); err == nil {
-		date = st.ModTime().UTC().Format(time.DateOnly)
+		date = min(st.ModTime().UTC().Format(time.DateOnly), d.today)
 	}
 	if d.stat == nil {
 		d.stat = map[string]string{}

@@ -69,17 +69,27 @@ func TestDatesFromGit(t *testing.T) {
 	git(t, repo, nil, "add", other)
 	env := []string{"GIT_AUTHOR_DATE=2026-01-09T12:00:00Z", "GIT_COMMITTER_DATE=2026-01-09T12:00:00Z"}
 	git(t, repo, env, "commit", "-q", "-m", "outside the site")
+	// A commit dated ahead, as a contributor's can be, and a file dated
+	// ahead, read as the day of the build.
+	write("pledges/ahead.yaml", "id: ahead\n")
+	commit("2099-12-31", "pledges/ahead.yaml")
 	write("pledges/new.yaml", "id: new\n") // never committed
 	old := time.Date(2020, 2, 3, 4, 5, 6, 0, time.UTC)
 	os.Chtimes(filepath.Join(site, "pledges", "new.yaml"), old, old)
+	write("pledges/later.yaml", "id: later\n")
+	later := time.Date(2098, 1, 1, 0, 0, 0, 0, time.UTC)
+	os.Chtimes(filepath.Join(site, "pledges", "later.yaml"), later, later)
 
 	d := Load(context.Background(), site)
+	today := time.Now().UTC().Format(time.DateOnly)
 	for path, want := range map[string]string{
-		"pledges/a.yaml":    "2024-03-01",
-		"pledges/b.yaml":    "2025-07-15",
-		"content/about.md":  "2025-07-15",
-		"pledges/new.yaml":  "2020-02-03",
-		"pledges/gone.yaml": "",
+		"pledges/a.yaml":     "2024-03-01",
+		"pledges/b.yaml":     "2025-07-15",
+		"content/about.md":   "2025-07-15",
+		"pledges/ahead.yaml": today,
+		"pledges/new.yaml":   "2020-02-03",
+		"pledges/later.yaml": today,
+		"pledges/gone.yaml":  "",
 	} {
 		if got := d.Of(path); got != want {
 			t.Errorf("Of(%q) = %q, want %q", path, got, want)

@@ -284,9 +284,11 @@ func csvRow(row []string, p *record.Pledge, url URLFunc) {
 	row[len(csvColumns)] = url("/pledges/" + p.ID + "/")
 }
 
-// defuse keeps contributor text from being run as a spreadsheet formula.
+// defuse keeps contributor text from being run as a spreadsheet formula,
+// also where white space before it would be trimmed on import.
 func defuse(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	t := strings.TrimLeft(s, " \t\r\n")
+	if t != s && s[0] != ' ' || t != "" && strings.ContainsRune("=+-@", rune(t[0])) {
 		return "'" + s
 	}
 	return s

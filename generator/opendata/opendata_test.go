@@ -90,3 +90,16 @@ func TestCSVDefusesFormulas(t *testing.T) {
 		}
 	}
 }
+
+func TestDefuse(t *testing.T) {
+	for in, want := range map[string]string{
+		"": "", "Safe routes": "Safe routes", "=1+1": "'=1+1", "+1": "'+1", "-1": "'-1",
+		"@SUM(A1)": "'@SUM(A1)", "\tx": "'\tx", "\rx": "'\rx", "\nx": "'\nx",
+		"\n=1+1": "'\n=1+1", "  =1+1": "'  =1+1", " \t@x": "' \t@x", "a=1": "a=1",
+		"  plain": "  plain", "x\n=1": "x\n=1",
+	} {
+		if got := defuse(in); got != want {
+			t.Errorf("defuse(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -562,22 +562,22 @@ const PlaceholderURL = "https://example.org/replace-with-the-address"
 
 // hiddenControl finds a character outside ASCII that no record text needs
 // and that can hide what text says: a C1 control, a line or paragraph
-// separator, or a bidirectional embedding, override or isolate, which can
-// show a title or name in another order than it is written. The marks
-// U+200E and U+200F, which right-to-left text does use, are allowed. All
-// of these begin with the byte 0xC2 or 0xE2 in UTF-8, which most text
-// lacks.
+// separator, a bidirectional embedding, override or isolate, which can
+// show a title or name in another order than it is written, or a
+// character that shows nothing at all (see hidden). The marks U+200E and
+// U+200F, which right-to-left text does use, are allowed, as are the
+// joiners U+200C and U+200D, which Persian text and emoji need. All of
+// these begin with one of four bytes in UTF-8, which most text lacks.
 func hiddenControl(s string) (rune, bool) {
 	// IndexByte rather than a loop over every byte: records are mostly
 	// ASCII, and this runs over all their text.
-	for _, lead := range [...]byte{0xC2, 0xE2} {
+	for _, lead := range [...]byte{0xC2, 0xE2, 0xEF, 0xF3} {
 		for rest := s; ; {
 			i := strings.IndexByte(rest, lead)
 			if i < 0 {
 				break
 			}
-			r, _ := utf8.DecodeRuneInString(rest[i:])
-			if r >= 0x80 && r <= 0x9f || r >= 0x2028 && r <= 0x202e || r >= 0x2066 && r <= 0x2069 {
+			if r, _ := utf8.DecodeRuneInString(rest[i:]); hidden(r) {
 				return r, true
 			}
 			rest = rest[i+1:]
@@ -586,11 +586,73 @@ func hiddenControl(s string) (rune, bool) {
 	return 0, false
 }
 
+// hidden reports the characters hiddenControl finds: besides the controls
+// and separators, the invisible operators and deprecated format
+// characters, a byte order mark inside text, the interlinear annotation
+// characters, the tag characters and the noncharacters, with which two
+// names that look the same can differ.
+func hidden(r rune) bool {
+	switch {
+	case r >= 0x80 && r <= 0x9f, r >= 0x2028 && r <= 0x202e, r >= 0x2060 && r <= 0x2064,
+		r >= 0x2066 && r <= 0x206f, r == 0xfeff, r >= 0xfdd0 && r <= 0xfdef,
+		r >= 0xfff9 && r <= 0xfffb, r >= 0xe0000 && r <= 0xe007f:
+		return true
+	}
+	return r&0xfffe == 0xfffe && r <= unicode.MaxRune // U+FFFE, U+1FFFF, ...
+}
+
+// characterReference finds a numeric character reference ("&#x202E;") in
+// Markdown that makes a character text may not hold: the renderer would
+// put the character itself on the page, where the checks of text never
+// saw it.
+func characterReference(s string) (ref string, r rune, line int, found bool) {
+	for i := 0; ; {
+		j := strings.Index(s[i:], "&#")
+		if j < 0 {
+			return "", 0, 0, false
+		}
+		i += j + 2
+		hex := i < len(s) && (s[i] == 'x' || s[i] == 'X')
+		k := i
+		if hex {
+			k++
+		}
+		start := k
+		for k < len(s) && k-start < 8 && (s[k] >= '0' && s[k] <= '9' || hex && strings.IndexByte("abcdefABCDEF", s[k]) >= 0) {
+			k++
+		}
+		if k == start || k >= len(s) || s[k] != ';' {
+			continue
+		}
+		base := 10
+		if hex {
+			base = 16
+		}
+		n, err := strconv.ParseUint(s[start:k], base, 32)
+		if err != nil || n > unicode.MaxRune {
+			continue // the renderer makes U+FFFD of it
+		}
+		// &#0; makes U+FFFD, as in HTML.
+		if c := rune(n); c > 0 && c < 0x20 && c != '\n' && c != '\t' || c == 0x7f || hidden(c) {
+			return s[i-2 : k+1], c, strings.Count(s[:i], "\n") + 1, true
+		}
+	}
+}
+
 // markdown is text the site renders as Markdown. What would stop it
 // rendering (a table of too many cells, a link reference that swells it)
 // is found here, so that check reports it, at its line when it has one.
 func (d *decoder) markdown(n *yaml.Node, field string) string {
 	s := d.text(n, field, MaxDescriptionLen)
+	if strings.Contains(s, "&#") {
+		if ref, r, line, ok := characterReference(s); ok {
+			at := *n
+			if n.Style&yaml.LiteralStyle != 0 {
+				at.Line, at.Column = n.Line+line, 1
+			}
+			d.errorf(&at, RuleControlChars, "%s: the character reference %q makes the invisible control character %U: delete it (it can make the text read differently from how it shows)", field, ref, r)
+		}
+	}
 	if strings.IndexByte(s, '|') < 0 && !strings.Contains(s, "]:") {
 		return s // no table, no link reference, and no copy of the text to find none
 	}
