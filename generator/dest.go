@@ -104,5 +104,12 @@ func CheckSource(source string) error {
 	case !st.IsDir():
 		return errors.New("not a folder")
 	}
-	return nil
+	// A folder with none of a site's parts is the wrong folder, not a
+	// site with problems: say so once rather than list what is missing.
+	for _, part := range []string{"site.yaml", "content", "pledges"} {
+		if _, err := os.Lstat(filepath.Join(source, part)); !errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+	}
+	return errors.New("holds no site (no site.yaml, content/ or pledges/): run pledgesite in the site's folder, or give that folder as --source")
 }

@@ -142,6 +142,7 @@ func TestCheckReportsEveryProblem(t *testing.T) {
 func TestUsageErrorsExit2(t *testing.T) {
 	src := moduleRoot(t)
 	missing := filepath.Join(t.TempDir(), "missing")
+	empty := t.TempDir()
 	for _, tc := range []struct {
 		args []string
 		want string // in the message
@@ -152,13 +153,15 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{[]string{"help", "bogus"}, `unknown command "bogus"`},
 		{[]string{"build", "--no-such-flag"}, "unknown flag"},
 		{[]string{"check", "-source", "."}, "did you mean --source?"},
-		{[]string{"check", "--format", "xml"}, "--format"},
+		{[]string{"check", "--source", src, "--format", "xml"}, "--format"},
 		{[]string{"check", "extra-argument"}, "unexpected argument"},
 		{[]string{"serve", "--addr"}, "--addr"},
 		{[]string{"check", "--source", missing}, "no such folder"},
 		{[]string{"schema", "--source", filepath.Join(src, "go.mod")}, "not a folder"},
 		{[]string{"serve", "--source", missing}, "no such folder"},
 		{[]string{"build", "--source", missing}, "no such folder"},
+		{[]string{"check", "--source", empty}, "holds no site (no site.yaml, content/ or pledges/)"},
+		{[]string{"build", "--source", empty}, "holds no site"},
 		// Nothing is built over the sources: the build would remove them.
 		{[]string{"build", "--source", src, "--dest", src}, "write over the sources"},
 		{[]string{"build", "--source", src, "--dest", filepath.Dir(src)}, "write over the sources"},

@@ -86,7 +86,7 @@ var submitInvalid = map[string]struct {
 	},
 	"financial-without-amount": {
 		errors: map[string]string{"f-amount": "Enter the amount, such as 250000"},
-		check:  []string{`missing required field "amount"`},
+		check:  []string{`missing required field "financial.amount"`},
 	},
 	"bad-id-and-date": {
 		errors: map[string]string{

@@ -274,7 +274,7 @@ func TestParseDiagnostics(t *testing.T) {
 			name: "YAML unclosed flow list names its line",
 			path: "content/about.md",
 			data: "---\ntitle: About\nsummary: [a, b\n---\n",
-			want: []want{{"content/about.md:3:1", "yaml-syntax", "did not find expected ',' or ']'"}},
+			want: []want{{"content/about.md:3:10", "yaml-syntax", "the list that opens with '[' here is not closed"}},
 		},
 		{
 			name: "invalid UTF-8",

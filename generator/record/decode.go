@@ -373,7 +373,7 @@ func (d *decoder) financial(f map[string]yamlsrc.Field, root *yaml.Node) {
 	}
 	ff := d.fields(n, []string{"amount", "currency"}, "financial.")
 	fin := &Financial{}
-	if a := d.required(n, ff, "amount"); a != nil {
+	if a := d.required(n, ff, "financial.amount"); a != nil {
 		v, err := strconv.ParseFloat(a.Value, 64)
 		if a.Kind != yaml.ScalarNode || (a.ShortTag() != "!!int" && a.ShortTag() != "!!float") || err != nil {
 			d.errorf(a, RuleAmount, "financial.amount must be a number such as 250000, found %s%s", yamlsrc.Describe(a), unquote(a, err == nil))
@@ -383,7 +383,7 @@ func (d *decoder) financial(f map[string]yamlsrc.Field, root *yaml.Node) {
 			fin.Amount = v
 		}
 	}
-	if c := d.required(n, ff, "currency"); c != nil {
+	if c := d.required(n, ff, "financial.currency"); c != nil {
 		code := d.scalar(c, "financial.currency")
 		if t, ok := vocab.Lookup(vocab.Currencies(), code); ok {
 			fin.Currency = t.Value // shared, as in enum
@@ -462,18 +462,22 @@ func childValue(m *yaml.Node, key string) *yaml.Node {
 }
 
 // required returns the value of a field, or reports it missing. A missing
-// field is reported at the mapping that should hold it.
+// field is reported at the mapping that should hold it. name is the
+// field's path ("links[1].title"), whose last part is its key in f.
 func (d *decoder) required(m *yaml.Node, f map[string]yamlsrc.Field, name string) *yaml.Node {
-	fl, ok := f[name]
+	key := name[strings.LastIndexByte(name, '.')+1:]
+	fl, ok := f[key]
 	if !ok {
-		if !d.hinted[m][name] { // else "did you mean" has said it already
+		if !d.hinted[m][key] { // else "did you mean" has said it already
 			d.errs = append(d.errs, diag.Diagnostic{Path: d.path, Line: m.Line, Col: m.Column, Rule: RuleRequired,
 				Message: fmt.Sprintf("missing required field %q", name)})
 		}
 		return nil
 	}
 	if isNull(fl.Value) {
-		d.errorf(fl.Key, RuleRequired, "required field %q is empty", name)
+		if !d.commented(fl, name) {
+			d.errorf(fl.Key, RuleRequired, "required field %q is empty", name)
+		}
 		return nil
 	}
 	return fl.Value
@@ -482,9 +486,24 @@ func (d *decoder) required(m *yaml.Node, f map[string]yamlsrc.Field, name string
 func (d *decoder) optional(f map[string]yamlsrc.Field, name string) *yaml.Node {
 	fl, ok := f[name]
 	if !ok || isNull(fl.Value) {
+		if ok {
+			d.commented(fl, name)
+		}
 		return nil
 	}
 	return fl.Value
+}
+
+// commented reports a value that YAML read as a comment, as it starts with
+// "#" ("title: #1 in the region"), where the field looks empty. A comment
+// people mean has a space after its "#".
+func (d *decoder) commented(fl yamlsrc.Field, name string) bool {
+	c := fl.Key.LineComment
+	if fl.Value.Line != fl.Key.Line || len(c) < 2 || c[0] != '#' || c[1] == ' ' || c[1] == '#' {
+		return false
+	}
+	d.errorf(fl.Key, RuleSyntaxComment, "%s is empty: YAML reads the text from %q on as a comment, as it starts with \"#\": put the whole value in double quotes", name, strings.Fields(c)[0])
+	return true
 }
 
 func isNull(n *yaml.Node) bool {
@@ -730,9 +749,9 @@ func (d *decoder) country(n *yaml.Node, field string) string {
 	}
 	c, ok := vocab.LookupCountry(s)
 	if !ok {
-		hint := yamlsrc.Hint(strings.ToUpper(s), vocab.CountryCodes())
-		if _, ok := vocab.LookupCountry(strings.ToUpper(s)); ok {
-			hint = fmt.Sprintf(" (did you mean %q?)", strings.ToUpper(s))
+		hint := ""
+		if g, ok := vocab.GuessCountry(s); ok {
+			hint = fmt.Sprintf(" (did you mean %q, %s?)", g.Code, g.Name)
 		}
 		d.errorf(n, RuleCountry, "%s: %q is not an ISO 3166-1 alpha-3 country code such as \"KEN\"%s", field, s, hint)
 		return ""
@@ -889,10 +908,10 @@ func (d *decoder) entity(n *yaml.Node, field string) Entity {
 		return e
 	}
 	f := d.fields(n, entityFields, field+".")
-	if v := d.required(n, f, "name"); v != nil {
+	if v := d.required(n, f, field+".name"); v != nil {
 		e.Name = d.line(v, field+".name", MaxNameLen)
 	}
-	if v := d.required(n, f, "type"); v != nil {
+	if v := d.required(n, f, field+".type"); v != nil {
 		e.Type = d.enum(v, field+".type", vocab.StakeholderTypes)
 	}
 	if v := d.optional(f, "country"); v != nil {
@@ -931,17 +950,17 @@ func (d *decoder) updates(n *yaml.Node) []Update {
 		}
 		f := d.fields(c, []string{"date", "status", "text"}, field+".")
 		var u Update
-		if v := d.required(c, f, "date"); v != nil {
+		if v := d.required(c, f, field+".date"); v != nil {
 			u.Date = d.date(v, field+".date")
 			if u.Date != "" && u.Date < prev {
 				d.errorf(v, RuleUpdate, "%s.date: %s is earlier than the update before it (%s): list updates oldest first", field, u.Date, prev)
 			}
 			prev = max(prev, u.Date)
 		}
-		if v := d.required(c, f, "status"); v != nil {
+		if v := d.required(c, f, field+".status"); v != nil {
 			u.Status = d.enum(v, field+".status", vocab.Statuses)
 		}
-		if v := d.required(c, f, "text"); v != nil {
+		if v := d.required(c, f, field+".text"); v != nil {
 			u.Text = strings.TrimSpace(d.text(v, field+".text", MaxUpdateLen))
 		}
 		out = append(out, u)
@@ -961,10 +980,10 @@ func (d *decoder) links(n *yaml.Node) []Link {
 		}
 		f := d.fields(c, []string{"title", "url"}, field+".")
 		var l Link
-		if v := d.required(c, f, "title"); v != nil {
+		if v := d.required(c, f, field+".title"); v != nil {
 			l.Title = d.line(v, field+".title", MaxTitleLen)
 		}
-		if v := d.required(c, f, "url"); v != nil {
+		if v := d.required(c, f, field+".url"); v != nil {
 			s := d.line(v, field+".url", 2000)
 			if u, problem := publicURL(s); problem != "" {
 				d.errorf(v, RuleURL, "%s.url: %q %s", field, s, problem)
@@ -1037,10 +1056,10 @@ func (d *decoder) contact(n *yaml.Node) *Contact {
 	}
 	f := d.fields(n, []string{"name", "email"}, "contact.")
 	c := &Contact{}
-	if v := d.required(n, f, "name"); v != nil {
+	if v := d.required(n, f, "contact.name"); v != nil {
 		c.Name = d.line(v, "contact.name", MaxNameLen)
 	}
-	if v := d.required(n, f, "email"); v != nil {
+	if v := d.required(n, f, "contact.email"); v != nil {
 		s := d.line(v, "contact.email", 254)
 		if a, err := mail.ParseAddress(s); err != nil || a.Address != s || a.Name != "" || !PublicHost(s[strings.LastIndexByte(s, '@')+1:]) {
 			d.errorf(v, RuleEmail, "contact.email: %q is not an email address such as name@example.org", s)

@@ -401,7 +401,7 @@ func TestDecodeRules(t *testing.T) {
 			[]want{{"4:1 required", `required field "title" is empty`}}},
 		{"missing nested field", RuleRequired, pledgeYAML(del(7)),
 			// entity's mapping now starts with "type" on line 7.
-			[]want{{"7:3 required", `missing required field "name"`}}},
+			[]want{{"7:3 required", `missing required field "entity.name"`}}},
 		{"blank title", RuleRequired, pledgeYAML(set(4, `title: "   "`)),
 			[]want{{"4:8 required", "title is empty"}}},
 		{"empty quoted summary", RuleRequired, pledgeYAML(set(5, `summary: ""`)),
@@ -456,7 +456,19 @@ func TestDecodeRules(t *testing.T) {
 
 		// country
 		{"lowercase country code", RuleCountry, pledgeYAML(set(17, "countries: [KEN, uga]")),
-			[]want{{"17:18 country", `countries[1]: "uga" is not an ISO 3166-1 alpha-3 country code such as "KEN" (did you mean "UGA"?)`}}},
+			[]want{{"17:18 country", `countries[1]: "uga" is not an ISO 3166-1 alpha-3 country code such as "KEN" (did you mean "UGA", Uganda?)`}}},
+		// Codes and names in other use map to the country they name; a
+		// code that is not one gets no guess ("UK" is one letter from
+		// Ukraine's "UKR", "KEM" from Kenya's and Yemen's).
+		{"other country codes and names", RuleCountry, pledgeYAML(set(17, "countries: [UK, ir, DRC, Kenya, ivory coast, KEM]")),
+			[]want{
+				{"17:13 country", `countries[0]: "UK" is not an ISO 3166-1 alpha-3 country code such as "KEN" (did you mean "GBR", United Kingdom?)`},
+				{"17:17 country", `countries[1]: "ir" is not an ISO 3166-1 alpha-3 country code such as "KEN" (did you mean "IRN", Iran?)`},
+				{"17:21 country", `countries[2]: "DRC" is not an ISO 3166-1 alpha-3 country code such as "KEN" (did you mean "COD", Democratic Republic of the Congo?)`},
+				{"17:26 country", `countries[3]: "Kenya" is not an ISO 3166-1 alpha-3 country code such as "KEN" (did you mean "KEN", Kenya?)`},
+				{"17:33 country", `countries[4]: "ivory coast" is not an ISO 3166-1 alpha-3 country code such as "KEN" (did you mean "CIV", Côte d'Ivoire?)`},
+				{"17:46 country", `countries[5]: "KEM" is not an ISO 3166-1 alpha-3 country code such as "KEN"`},
+			}},
 
 		// currency
 		{"lowercase currency", RuleCurrency, pledgeYAML(set(16, "  currency: usd")),
@@ -571,6 +583,10 @@ func TestDecodeRules(t *testing.T) {
 		// multiline, control-character
 		{"number sign in a title", RuleSyntaxComment, pledgeYAML(set(4, "title: Safe house #1 in Kampala")),
 			[]want{{"4:19 comment", `title: the text from "#1" on was read as a comment`}}},
+		{"title starting with a number sign", RuleSyntaxComment, pledgeYAML(set(4, "title: #1 referral desk in Kampala")),
+			[]want{{"4:1 comment", `title is empty: YAML reads the text from "#1" on as a comment, as it starts with "#": put the whole value in double quotes`}}},
+		{"optional field starting with a number sign", RuleSyntaxComment, pledgeYAML(add("description: #2 of the plan")),
+			[]want{{"36:1 comment", `description is empty: YAML reads the text from "#2" on as a comment`}}},
 		{"title on two lines", RuleMultiline, pledgeYAML(set(4, `title: "A test\npledge"`)),
 			[]want{{"4:8 multiline", "title must be a single line"}}},
 		{"escaped bell in summary", RuleControlChars, pledgeYAML(set(5, `summary: "A summary\a with a bell"`)),
@@ -617,11 +633,11 @@ func TestDecodeRules(t *testing.T) {
 		{"tab indentation", "yaml-syntax", pledgeYAML(set(7, "\tname: Test NGO")),
 			[]want{{"7:2 yaml-syntax", "found character that cannot start any token (a tab used for indentation? indent with spaces)"}}},
 		{"indented too far", "yaml-syntax", pledgeYAML(set(8, "   type: ngo-national")),
-			[]want{{"8:4 yaml-syntax", "mapping values are not allowed in this context"}}},
+			[]want{{"8:4 yaml-syntax", "this line is indented unlike the fields around it"}}},
 		{"indented too little", "yaml-syntax", pledgeYAML(set(8, " type: ngo-national")),
 			[]want{{"8:2 yaml-syntax", "did not find expected key"}}},
 		{"unclosed flow list", "yaml-syntax", pledgeYAML(set(17, "countries: [KEN, UGA")),
-			[]want{{"17:1 yaml-syntax", "did not find expected ',' or ']'"}}},
+			[]want{{"17:12 yaml-syntax", "the list that opens with '[' here is not closed"}}},
 		{"unclosed quote on the last line", "yaml-syntax", pledgeYAML(set(35, `  email: "desk@example.org`)),
 			[]want{{"35:3 yaml-syntax", "found unexpected end of stream (an unclosed quote?)"}}},
 		{"unclosed single quote", "yaml-syntax", pledgeYAML(set(4, "title: 'A test pledge")),
@@ -802,9 +818,9 @@ func TestDecodeCRLF(t *testing.T) {
 		{"value error", pledgeYAML(set(17, "countries: [KEN, uga]")),
 			[]want{{"17:18 country", `"uga"`}}},
 		{"missing field", pledgeYAML(del(7)),
-			[]want{{"7:3 required", `missing required field "name"`}}},
+			[]want{{"7:3 required", `missing required field "entity.name"`}}},
 		{"syntax error", pledgeYAML(set(8, "   type: ngo-national")),
-			[]want{{"8:4 yaml-syntax", "mapping values are not allowed"}}},
+			[]want{{"8:4 yaml-syntax", "this line is indented unlike the fields around it"}}},
 		{"invalid UTF-8", pledgeYAML(set(9, "  country: K\xffN")),
 			[]want{{"9:13 encoding", "invalid UTF-8"}}},
 	}

@@ -49,6 +49,41 @@ func LookupCountry(code string) (Country, bool) {
 	return countryTable[i], true
 }
 
+// GuessCountry returns the country a contributor most likely meant by s, a
+// value that is not an alpha-3 code: the code in other letter case, an
+// alpha-2 code ("KE"), a code in common use ("UK", "DRC") or a name
+// ("Kenya", "Ivory Coast"). It guesses nothing from spelling: close codes
+// are often other countries.
+func GuessCountry(s string) (Country, bool) {
+	s = strings.TrimSpace(s)
+	u := strings.ToUpper(strings.ReplaceAll(s, ".", "")) // "U.K."
+	code := u
+	if c, ok := alpha2[u]; ok {
+		code = c
+	} else if c, ok := countryAliases[u]; ok {
+		code = c
+	} else if c, ok := countryNames[foldName(s)]; ok {
+		code = c
+	} else {
+		name := foldName(s)
+		for _, c := range countryTable {
+			if foldName(c.Name) == name {
+				return c, true
+			}
+		}
+	}
+	return LookupCountry(code)
+}
+
+// foldName folds a country name for comparison: lower case, the accents of
+// the table's names dropped, "the" and "." ignored ("The Gambia", "U.S.").
+func foldName(s string) string {
+	s = nameFolder.Replace(strings.ToLower(strings.Join(strings.Fields(s), " ")))
+	return strings.TrimPrefix(s, "the ")
+}
+
+var nameFolder = strings.NewReplacer("å", "a", "é", "e", "ô", "o", "ç", "c", "ü", "u", ".", "", "’", "'")
+
 // Countries returns every country, sorted by code.
 func Countries() []Country { return countryTable[:] }
 

@@ -1,6 +1,7 @@
 package yamlsrc
 
 import (
+	"fmt"
 	"slices"
 
 	"gopkg.in/yaml.v3"
@@ -39,6 +40,9 @@ func FieldsHinted(path string, m *yaml.Node, known []string, prefix string, errs
 	out := make(map[string]Field, min(len(m.Content)/2, len(known)))
 	unknown := 0
 	var more *yaml.Node
+	// empty is the last known field left empty, while only unknown fields
+	// follow it: "entity:" and then "name: ..." not indented under it.
+	var empty *yaml.Node
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := m.Content[i], m.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
@@ -55,11 +59,14 @@ func FieldsHinted(path string, m *yaml.Node, known []string, prefix string, errs
 			if unknown++; unknown <= maxUnknown {
 				near, ok := Nearest(k.Value, known)
 				hint := ""
-				if ok {
+				switch {
+				case ok:
 					if hinted == nil {
 						hinted = map[string]bool{}
 					}
 					hint, hinted[near] = " (did you mean \""+near+"\"?)", true
+				case empty != nil:
+					hint = fmt.Sprintf(" (if it belongs to %q above, indent it under %q by two spaces)", prefix+empty.Value, empty.Value+":")
 				}
 				*errs = append(*errs, Errorf(path, k, RuleUnknownField, "unknown field %q%s", prefix+k.Value, hint))
 			} else if unknown == maxUnknown+1 {
@@ -68,6 +75,10 @@ func FieldsHinted(path string, m *yaml.Node, known []string, prefix string, errs
 			continue
 		}
 		out[k.Value] = Field{Key: k, Value: v}
+		empty = nil
+		if v.Kind == yaml.ScalarNode && v.Value == "" && v.ShortTag() == "!!null" {
+			empty = k
+		}
 	}
 	if more != nil {
 		*errs = append(*errs, Errorf(path, more, RuleUnknownField, "and %d more unknown fields from here on", unknown-maxUnknown))

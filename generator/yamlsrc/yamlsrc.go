@@ -261,6 +261,9 @@ func syntaxError(path string, data []byte, err error) diag.Diagnostic {
 	if col, why, ok := plainValueProblem(lineAt(data, line), msg); ok {
 		return diag.Diagnostic{Path: path, Line: line, Col: col, Rule: RuleSyntax, Message: "YAML syntax: " + why}
 	}
+	if l, col, why, ok := layoutProblem(data, line, msg); ok {
+		return diag.Diagnostic{Path: path, Line: l, Col: col, Rule: RuleSyntax, Message: "YAML syntax: " + why}
+	}
 	hint := syntaxHint(msg)
 	if strings.Contains(msg, "cannot start any token") && !bytes.Contains(lineAt(data, line), []byte("\t")) {
 		hint = ""
@@ -281,9 +284,28 @@ func plainValueProblem(text []byte, msg string) (col int, why string, ok bool) {
 	start := m[2] // of the value
 	value := text[start:]
 	column := func(off int) int { return utf8.RuneCount(text[:off]) + 1 }
+	quote := func(c byte) string {
+		return fmt.Sprintf("a value cannot start with %q unless it is in quotes: put the whole value in double quotes", c)
+	}
 	switch {
-	case strings.Contains(msg, "cannot start any token") && (value[0] == '@' || value[0] == '`'):
-		return column(start), fmt.Sprintf("a value cannot start with %q unless it is in quotes: put the whole value in double quotes", value[0]), true
+	case strings.Contains(msg, "cannot start any token") && (value[0] == '@' || value[0] == '`' || value[0] == '%'):
+		return column(start), quote(value[0]), true
+	case strings.Contains(msg, "expected alphabetic or numeric character") && (value[0] == '*' || value[0] == '&'):
+		return column(start), quote(value[0]), true
+	case strings.Contains(msg, "did not find expected key") && (value[0] == '[' || value[0] == '{'):
+		// "title: [Draft] Plan": a list, then text YAML cannot place.
+		what := "a list"
+		if value[0] == '{' {
+			what = "a group of fields"
+		}
+		return column(start), fmt.Sprintf("a value starting with %q is read as %s: put the whole value in double quotes", value[0], what), true
+	case strings.Contains(msg, "block sequence entries are not allowed") && bytes.HasPrefix(value, []byte("- ")):
+		return column(start), `a value starting with "- " is read as a list item: put the whole value in double quotes, or start the list on the next line`, true
+	case strings.Contains(msg, "expected comment or line break") && (value[0] == '|' || value[0] == '>'):
+		// "summary: >- text": a text block's text starts on the next line.
+		rest := bytes.TrimLeft(value[1:], "+-0123456789")
+		off := start + len(value) - len(bytes.TrimLeft(rest, " "))
+		return column(off), fmt.Sprintf("text after %q starts on the next line: move it there, indented, or put the whole value in double quotes without the %q", value[0], value[0]), true
 	case strings.Contains(msg, "mapping values are not allowed"):
 		if i := bytes.Index(value, []byte(": ")); i >= 0 && value[0] != '"' && value[0] != '\'' {
 			return column(start + i), `a value holding ": " must be in quotes: put the whole value in double quotes`, true
@@ -297,6 +319,50 @@ func plainValueProblem(text []byte, msg string) (col int, why string, ok bool) {
 	}
 	return 0, "", false
 }
+
+// layoutProblem explains the messages yaml.v3 gives for lines laid out
+// wrongly: a colon without a space after it, a line that goes on from the
+// text above without its indentation, a field or list item indented
+// unlike its neighbours, a list item without a space after its "-", a
+// list in brackets left open. It returns where the fix goes.
+func layoutProblem(data []byte, line int, msg string) (l, col int, why string, ok bool) {
+	text := lineAt(data, line)
+	switch {
+	case strings.Contains(msg, "could not find expected ':'"):
+		if keyNoSpace.Match(text) {
+			colon := bytes.IndexByte(text, ':')
+			return line, utf8.RuneCount(text[:colon+1]) + 1, `put a space after the colon, as in "status: planning"`, true
+		}
+		if !bytes.Contains(text, []byte(":")) {
+			return line, firstNonBlank(data, line), `this line is not a field ("name: value"): if it goes on from the text above, indent it as that text is; if it is the value of the field above, put it on the field's line, after ": "`, true
+		}
+	case strings.Contains(msg, "mapping values are not allowed"):
+		if line > 1 {
+			if above := lineAt(data, line-1); dashNoSpace.Match(above) {
+				dash := bytes.IndexByte(above, '-')
+				return line - 1, utf8.RuneCount(above[:dash]) + 2, `put a space after "-" to start a list item, as in "- date: 2024-01-31"`, true
+			}
+		}
+		return line, firstNonBlank(data, line), "this line is indented unlike the fields around it: indent the fields of one block by the same number of spaces", true
+	case strings.Contains(msg, "did not find expected '-' indicator"):
+		return line, firstNonBlank(data, line), `this list item is indented unlike the items before it: start each "-" of a list in the same column`, true
+	case strings.Contains(msg, "did not find expected ',' or ']'"), strings.Contains(msg, "did not find expected ',' or '}'"):
+		what, opener, closer := "list", byte('['), byte(']')
+		if strings.HasSuffix(msg, "'}'") {
+			what, opener, closer = "group of fields", '{', '}'
+		}
+		if i := bytes.IndexByte(text, opener); i >= 0 {
+			return line, utf8.RuneCount(text[:i]) + 1, fmt.Sprintf("the %s that opens with %q here is not closed: add %q after its last value", what, opener, closer), true
+		}
+	}
+	return 0, 0, "", false
+}
+
+// keyNoSpace is a field whose colon has no space after it: "status:planning".
+var keyNoSpace = regexp.MustCompile(`^\s*(?:- +)?[A-Za-z0-9_-]+:[^\s:/]`)
+
+// dashNoSpace is a list item whose "-" has no space after it: "-date: ...".
+var dashNoSpace = regexp.MustCompile(`^\s*-[A-Za-z0-9_]+:`)
 
 // keyValue is a line "key: value" or "- key: value" with a value.
 var keyValue = regexp.MustCompile(`^\s*(?:- +)?[A-Za-z0-9_-]+: +(\S)`)

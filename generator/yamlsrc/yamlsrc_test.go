@@ -205,10 +205,22 @@ func TestParseRejects(t *testing.T) {
 		{"tab indentation", "a:\n\tb: 1\n", []string{"2:2 yaml-syntax"},
 			"YAML syntax: found character that cannot start any token (a tab used for indentation? indent with spaces)"},
 		{"unclosed quote", "a: 1\nb: \"x\n", []string{"2:1 yaml-syntax"}, "(an unclosed quote?)"},
-		{"value indented too far", "a: 1\nb: 2\n   c: 3\n", []string{"3:4 yaml-syntax"}, "mapping values are not allowed in this context"},
+		{"value indented too far", "a: 1\nb: 2\n   c: 3\n", []string{"3:4 yaml-syntax"}, "this line is indented unlike the fields around it: indent the fields of one block by the same number of spaces"},
 		{"list item after a mapping", "a: 1\nb: 2\n- c\n", []string{"3:1 yaml-syntax"}, "did not find expected key"},
-		{"unclosed flow list", "a: 1\nb: [1,\nc: 2\n", []string{"2:1 yaml-syntax"}, "did not find expected ',' or ']'"},
-		{"unclosed flow list after a comment", "# note\na: 1\nb: [1,\nc: 2\n", []string{"3:1 yaml-syntax"}, "did not find expected ',' or ']'"},
+		{"unclosed flow list", "a: 1\nb: [1,\nc: 2\n", []string{"2:4 yaml-syntax"}, "the list that opens with '[' here is not closed: add ']' after its last value"},
+		{"unclosed flow list after a comment", "# note\na: 1\nb: [1,\nc: 2\n", []string{"3:4 yaml-syntax"}, "the list that opens with '[' here is not closed"},
+		{"unclosed flow mapping", "a: 1\nb: {c: 1\nd: 2\n", []string{"2:4 yaml-syntax"}, "the group of fields that opens with '{' here is not closed: add '}'"},
+		// Lines laid out wrongly, in the words of the fix.
+		{"colon without a space", "a: 1\nstatus:planning\nb: 2\n", []string{"2:8 yaml-syntax"}, `put a space after the colon, as in "status: planning"`},
+		{"text block line not indented", "a: |\n  One line.\nAnother line.\nb: 2\n", []string{"3:1 yaml-syntax"}, `this line is not a field ("name: value"): if it goes on from the text above, indent it`},
+		{"value on the next line", "a: 1\nstatus:\nplanning\nb: 2\n", []string{"3:1 yaml-syntax"}, `if it is the value of the field above, put it on the field's line`},
+		{"list item without a space", "updates:\n  -date: 2024-01-31\n    text: x\n", []string{"2:4 yaml-syntax"}, `put a space after "-" to start a list item`},
+		{"list item indented unlike the others", "updates:\n  - date: 1\n    text: x\n   - date: 2\n", []string{"4:4 yaml-syntax"}, `this list item is indented unlike the items before it`},
+		{"text after a block indicator", "summary: >- Some text.\n", []string{"1:13 yaml-syntax"}, `text after '>' starts on the next line`},
+		{"value starting with a list", "title: [Draft] Plan\n", []string{"1:8 yaml-syntax"}, `a value starting with '[' is read as a list: put the whole value in double quotes`},
+		{"value starting with an alias", "title: *New* plan\n", []string{"1:8 yaml-syntax"}, `a value cannot start with '*' unless it is in quotes`},
+		{"value starting with a percent sign", "title: %50 more\n", []string{"1:8 yaml-syntax"}, `a value cannot start with '%' unless it is in quotes`},
+		{"value starting with a dash", "title: - Plan\n", []string{"1:8 yaml-syntax"}, `a value starting with "- " is read as a list item`},
 		// Any rule will do; the position is the point.
 		{"raw control character", "a: 1\nb: x\x07y\n", []string{"2:5 *"}, "control character"},
 		{"delete character after curly quotes", "a: \u2018q\u2019 \u2013 r\nb: x\x7fy\n", []string{"2:5 *"}, "control character U+007F"},
@@ -372,10 +384,10 @@ func TestSyntaxError(t *testing.T) {
 			diag.Diagnostic{Line: 2, Col: 3, Message: "YAML syntax: found character that cannot start any token (a tab used for indentation? indent with spaces)"}},
 		{"unclosed quote hint", `a: "x`, "",
 			diag.Diagnostic{Line: 1, Col: 1, Message: "YAML syntax: found unexpected end of stream (an unclosed quote?)"}},
-		{"no hint", "a: 1\nb: 2\n   c: 3\n", "",
-			diag.Diagnostic{Line: 3, Col: 4, Message: "YAML syntax: mapping values are not allowed in this context"}},
+		{"indented too far", "a: 1\nb: 2\n   c: 3\n", "",
+			diag.Diagnostic{Line: 3, Col: 4, Message: "YAML syntax: this line is indented unlike the fields around it: indent the fields of one block by the same number of spaces"}},
 		{"CRLF", "a: 1\r\n  b: 2\r\n", "",
-			diag.Diagnostic{Line: 2, Col: 3, Message: "YAML syntax: mapping values are not allowed in this context"}},
+			diag.Diagnostic{Line: 2, Col: 3, Message: "YAML syntax: this line is indented unlike the fields around it: indent the fields of one block by the same number of spaces"}},
 		// Values that need quotes: the column is where the trouble is.
 		{"value starting with @", "a: 1\ntitle: @Safe house\n", "",
 			diag.Diagnostic{Line: 2, Col: 8, Message: "YAML syntax: a value cannot start with '@' unless it is in quotes: put the whole value in double quotes"}},
@@ -441,6 +453,28 @@ func TestFields(t *testing.T) {
 	}
 	if len(f) != 2 || f["name"].Value.Value != "A" || f["type"].Key.Line != 2 {
 		t.Errorf("fields = %v, want name (the first one) and type", f)
+	}
+}
+
+// TestFieldsNotIndented: fields meant for the empty field above them, but
+// not indented under it, are pointed there; once a field with a value
+// comes between, they are not.
+func TestFieldsNotIndented(t *testing.T) {
+	var doc yaml.Node
+	data := "id: x\nentity:\nname: A\nzz: 1\nid2: 2\ntitle: T\nqq: 3\n"
+	if err := yaml.Unmarshal([]byte(data), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var errs diag.List
+	Fields("p.yaml", doc.Content[0], []string{"id", "entity", "title"}, "", &errs)
+	want := []string{
+		`p.yaml:3:1: unknown field "name" (if it belongs to "entity" above, indent it under "entity:" by two spaces)`,
+		`p.yaml:4:1: unknown field "zz" (if it belongs to "entity" above, indent it under "entity:" by two spaces)`,
+		`p.yaml:5:1: unknown field "id2" (did you mean "id"?)`,
+		`p.yaml:7:1: unknown field "qq"`,
+	}
+	if got := errs.Error(); got != strings.Join(want, "\n") {
+		t.Errorf("diagnostics:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
 	}
 }
 
