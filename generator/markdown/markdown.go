@@ -110,8 +110,10 @@ func (r *Renderer) convert(md goldmark.Markdown, src []byte, opt Options) (templ
 	ctx.Set(optionsKey, opt)
 	// HTML runs about a fifth longer than its Markdown; sized so, the buffer
 	// rarely grows. Being a util.BufWriter, it spares goldmark a 4 KB
-	// bufio.Writer per call.
-	w := &bufWriter{Buffer: bytes.NewBuffer(make([]byte, 0, len(src)+len(src)/4+64)), limit: maxOutput(len(src))}
+	// bufio.Writer per call, and a strings.Builder, the HTML is not copied
+	// again into a string.
+	w := &bufWriter{limit: maxOutput(len(src))}
+	w.Grow(len(src) + len(src)/4 + 64)
 	if err := cmp.Or(md.Convert(src, w, parser.WithContext(ctx)), w.err); err != nil {
 		return "", fmt.Errorf("rendering markdown: %w", err)
 	}
@@ -126,12 +128,12 @@ func maxOutput(n int) int { return 64*n + 64<<10 }
 // errTooLarge stops a rendering that outgrows maxOutput.
 var errTooLarge = errors.New("the text renders to far more HTML than it holds (a link address used many times?)")
 
-// bufWriter is a bytes.Buffer that goldmark takes for its buffered writer:
-// it holds everything, so there is nothing to flush. It refuses to grow
-// past limit, and remembers that it did: goldmark's renderers ignore most
-// write errors and would go on.
+// bufWriter is a strings.Builder that goldmark takes for its buffered
+// writer: it holds everything, so there is nothing to flush. It refuses to
+// grow past limit, and remembers that it did: goldmark's renderers ignore
+// most write errors and would go on.
 type bufWriter struct {
-	*bytes.Buffer
+	strings.Builder
 	limit int
 	err   error
 }
@@ -149,32 +151,33 @@ func (w *bufWriter) Write(p []byte) (int, error) {
 	if w.full(len(p)) {
 		return 0, w.err
 	}
-	return w.Buffer.Write(p)
+	return w.Builder.Write(p)
 }
 
 func (w *bufWriter) WriteString(s string) (int, error) {
 	if w.full(len(s)) {
 		return 0, w.err
 	}
-	return w.Buffer.WriteString(s)
+	return w.Builder.WriteString(s)
 }
 
 func (w *bufWriter) WriteByte(c byte) error {
 	if w.full(1) {
 		return w.err
 	}
-	return w.Buffer.WriteByte(c)
+	return w.Builder.WriteByte(c)
 }
 
 func (w *bufWriter) WriteRune(r rune) (int, error) {
 	if w.full(utf8.RuneLen(r)) {
 		return 0, w.err
 	}
-	return w.Buffer.WriteRune(r)
+	return w.Builder.WriteRune(r)
 }
 
-func (*bufWriter) Buffered() int { return 0 }
-func (*bufWriter) Flush() error  { return nil }
+func (*bufWriter) Available() int { return 0 }
+func (*bufWriter) Buffered() int  { return 0 }
+func (*bufWriter) Flush() error   { return nil }
 
 type transformer struct{}
 

@@ -1,7 +1,6 @@
 package markdown
 
 import (
-	"bytes"
 	"html"
 	"html/template"
 	"strings"
@@ -13,49 +12,69 @@ import (
 // character references decoded, white space folded. It lets the search
 // index reuse a description's HTML instead of parsing its Markdown again.
 func TextOf(h template.HTML) string {
-	// One buffer the size of the HTML holds the text at every step, since
-	// each step only shortens it: the search index takes the text of every
-	// description, and copies showed in profiles.
 	s := string(h)
-	buf := make([]byte, 0, len(s))
+	if strings.IndexByte(s, '&') >= 0 {
+		return textWithReferences(s)
+	}
+	// One pass, straight into the result: the search index takes the text
+	// of every description, and copies showed in profiles.
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false // a space is due before the next word
 	for len(s) > 0 {
 		i := strings.IndexByte(s, '<')
 		if i < 0 {
-			buf = append(buf, s...)
+			foldSpace(&b, s, space)
 			break
 		}
-		buf = append(buf, s[:i]...)
+		space = foldSpace(&b, s[:i], space)
 		j := strings.IndexByte(s[i:], '>')
 		if j < 0 {
 			break
 		}
 		// Block and line-break tags separate words; inline tags do not.
 		if tag := s[i+1 : i+j]; len(tag) > 0 && !inlineTag(tag) {
-			buf = append(buf, ' ')
+			space = true
 		}
 		s = s[i+j+1:]
 	}
-	text := buf
-	if bytes.IndexByte(buf, '&') >= 0 {
-		text = []byte(html.UnescapeString(string(buf)))
-	}
-	return string(foldSpace(buf[:0], text))
+	return b.String()
 }
 
-// foldSpace writes the words of text into dst's memory, one space between
-// them, as strings.Join(strings.Fields(text), " ") would. dst may share
-// text's memory: it never gets ahead of what it has read. Runs of ASCII
-// are copied whole, the rest byte by byte, as it runs over every
-// description.
-func foldSpace(dst, text []byte) []byte {
-	if cap(dst) < len(text) {
-		// Decoding references never lengthens text (html's entities are
-		// longer than what they stand for), but that is html's to keep.
-		dst = make([]byte, 0, len(text))
+// textWithReferences is TextOf for HTML with character references, which
+// are decoded in the text of all its tags at once, as a browser would.
+func textWithReferences(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for len(s) > 0 {
+		i := strings.IndexByte(s, '<')
+		if i < 0 {
+			b.WriteString(s)
+			break
+		}
+		b.WriteString(s[:i])
+		j := strings.IndexByte(s[i:], '>')
+		if j < 0 {
+			break
+		}
+		if tag := s[i+1 : i+j]; len(tag) > 0 && !inlineTag(tag) {
+			b.WriteByte(' ')
+		}
+		s = s[i+j+1:]
 	}
-	out := dst[:len(text)]
-	w := 0
-	space := false // a space is due before the next word
+	text := html.UnescapeString(b.String())
+	var out strings.Builder
+	out.Grow(len(text))
+	foldSpace(&out, text, false)
+	return out.String()
+}
+
+// foldSpace appends the words of text to b, one space between them, as
+// strings.Join(strings.Fields(text), " ") would, and reports whether a
+// space is due before the next word. space says one is due before the
+// first; none goes at the start of b. Runs of ASCII are copied whole, the
+// rest rune by rune, as it runs over every description.
+func foldSpace(b *strings.Builder, text string, space bool) bool {
 	for i := 0; i < len(text); {
 		c, n := text[i], 1
 		if wordByte[c] {
@@ -65,40 +84,33 @@ func foldSpace(dst, text []byte) []byte {
 			for j < len(text) && wordByte[text[j]] {
 				j++
 			}
-			if space {
-				out[w] = ' '
-				w++
-				space = false
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
 			}
-			w += copy(out[w:], text[i:j])
+			space = false
+			b.WriteString(text[i:j])
 			i = j
 			continue
 		}
 		blank := asciiSpace[c]
 		if c >= utf8.RuneSelf {
 			var r rune
-			r, n = utf8.DecodeRune(text[i:])
+			r, n = utf8.DecodeRuneInString(text[i:])
 			blank = unicode.IsSpace(r)
 		}
 		if blank {
-			space = w > 0
+			space = true
 			i += n
 			continue
 		}
-		if space {
-			out[w] = ' '
-			w++
-			space = false
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
 		}
-		if n == 1 {
-			out[w] = c
-			w++
-		} else {
-			w += copy(out[w:], text[i:i+n])
-		}
+		space = false
+		b.WriteString(text[i : i+n])
 		i += n
 	}
-	return out[:w]
+	return space
 }
 
 var asciiSpace = [256]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
