@@ -276,21 +276,23 @@ func documents(recs []*record.Pledge, rel func(string) string, text TextFunc, ca
 			docs[i] = d
 			return
 		}
-		names := p.Title + " " + p.Entity.Name
+		names := make([]string, 0, 2+len(p.Partners))
+		names = append(names, p.Title, p.Entity.Name)
 		for _, e := range p.Partners {
-			names += " " + e.Name
+			names = append(names, e.Name)
 		}
 		body := text(p)
-		places := ""
+		texts := make([]string, 0, 1+len(p.Countries))
+		texts = append(texts, body)
 		for _, c := range p.Countries {
-			places += " " + countryName(c)
+			texts = append(texts, countryName(c))
 		}
 		tz := &tokenizers[i%len(tokenizers)]
 		// Each term once per tier: the merge then looks each up once. The
 		// cache compares a document's terms with its last version's, which
 		// needs them sorted; a one-off merge does not, and takes the
 		// tokenizer's terms, which find their postings without a lookup.
-		d := &doc{refs: [tiers][]*term{tz.terms(names), tz.terms(p.Summary), tz.terms(body + places)}}
+		d := &doc{refs: [tiers][]*term{tz.terms(names...), tz.terms(p.Summary), tz.terms(texts...)}}
 		if cache != nil {
 			for tier, refs := range d.refs {
 				d.terms[tier] = stems(refs)

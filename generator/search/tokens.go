@@ -36,11 +36,12 @@ type term struct {
 // maxCached bounds a tokenizer's caches, whatever the text.
 const maxCached = 1 << 16
 
-// terms returns the distinct terms of text, first occurrences in order,
+// terms returns the distinct terms of texts, first occurrences in order,
 // in a slice of their own and of their size: a document's terms are held
 // until its chunk is merged, and text repeats its words. A stem the full
-// caches have no term for comes in a term of its own.
-func (tz *tokenizer) terms(text string) []*term {
+// caches have no term for comes in a term of its own. Each text ends a
+// word: texts are read as if joined by spaces, without the copy.
+func (tz *tokenizer) terms(texts ...string) []*term {
 	// Forget the marks when the counter wraps (an old mark would look
 	// current) or the marks of uncached stems have grown many.
 	if tz.call++; tz.call == 0 || len(tz.seen) > 1<<17 {
@@ -50,7 +51,10 @@ func (tz *tokenizer) terms(text string) []*term {
 		clear(tz.seen)
 		tz.call = 1
 	}
-	tz.out = tz.tokens(text, tz.out[:0], true)
+	tz.out = tz.out[:0]
+	for _, text := range texts {
+		tz.out = tz.tokens(text, tz.out, true)
+	}
 	return slices.Clone(tz.out)
 }
 
