@@ -21,6 +21,10 @@ type tokenizer struct {
 	call  uint32            // the current call of terms
 	seen  map[string]uint32 // terms' marks of stems not cached (caches full)
 	out   []*term           // reused by terms
+	// slab holds the terms, side by side in the order met: every word
+	// looks its term up, and the common ones, met first, then share a
+	// few cache lines instead of lying wherever each was allocated.
+	slab []term
 }
 
 // term is a stem a tokenizer has met. mark is the call of terms that last
@@ -88,7 +92,11 @@ func (tz *tokenizer) tokens(text string, out []*term, distinct bool) []*term {
 			}
 			if st != "" {
 				if t = tz.stems[st]; t == nil && len(tz.stems) < maxCached {
-					t = &term{stem: st}
+					if len(tz.slab) == cap(tz.slab) {
+						tz.slab = make([]term, 0, 1024)
+					}
+					tz.slab = append(tz.slab, term{stem: st})
+					t = &tz.slab[len(tz.slab)-1]
 					tz.stems[st] = t
 				}
 			}
