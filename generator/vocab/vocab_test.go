@@ -1,6 +1,9 @@
 package vocab
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestGuessCountry(t *testing.T) {
 	tests := []struct{ in, want string }{
@@ -44,6 +47,9 @@ func TestCountryCodeTables(t *testing.T) {
 			}
 			if _, clash := alpha2[k]; clash {
 				t.Errorf("%q is an alpha-2 code as well", k)
+			}
+			if c, clash := LookupCountry(strings.ToUpper(k)); clash {
+				t.Errorf("%q is the alpha-3 code of %s as well", k, c.Name)
 			}
 		}
 	}
