@@ -13,60 +13,52 @@ import (
 // index reuse a description's HTML instead of parsing its Markdown again.
 func TextOf(h template.HTML) string {
 	s := string(h)
-	if strings.IndexByte(s, '&') >= 0 {
-		return textWithReferences(s)
-	}
-	// One pass, straight into the result: the search index takes the text
-	// of every description, and copies showed in profiles.
 	var b strings.Builder
 	b.Grow(len(s))
-	space := false // a space is due before the next word
-	for len(s) > 0 {
-		i := strings.IndexByte(s, '<')
-		if i < 0 {
-			foldSpace(&b, s, space)
-			break
-		}
-		space = foldSpace(&b, s[:i], space)
-		j := strings.IndexByte(s[i:], '>')
-		if j < 0 {
-			break
-		}
-		// Block and line-break tags separate words; inline tags do not.
-		if tag := s[i+1 : i+j]; len(tag) > 0 && !inlineTag(tag) {
-			space = true
-		}
-		s = s[i+j+1:]
+	if strings.IndexByte(s, '&') < 0 {
+		// One pass, straight into the result: the search index takes the
+		// text of every description, and copies showed in profiles.
+		space := false // a space is due before the next word
+		eachText(s, func(text string, block bool) {
+			space = foldSpace(&b, text, space || block)
+		})
+		return b.String()
 	}
-	return b.String()
-}
-
-// textWithReferences is TextOf for HTML with character references, which
-// are decoded in the text of all its tags at once, as a browser would.
-func textWithReferences(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for len(s) > 0 {
-		i := strings.IndexByte(s, '<')
-		if i < 0 {
-			b.WriteString(s)
-			break
-		}
-		b.WriteString(s[:i])
-		j := strings.IndexByte(s[i:], '>')
-		if j < 0 {
-			break
-		}
-		if tag := s[i+1 : i+j]; len(tag) > 0 && !inlineTag(tag) {
+	// References are decoded in the text of all the tags at once, as a
+	// browser would, then the white space is folded.
+	eachText(s, func(text string, block bool) {
+		if block {
 			b.WriteByte(' ')
 		}
-		s = s[i+j+1:]
-	}
+		b.WriteString(text)
+	})
 	text := html.UnescapeString(b.String())
 	var out strings.Builder
 	out.Grow(len(text))
 	foldSpace(&out, text, false)
 	return out.String()
+}
+
+// eachText calls f with each run of text between the tags of s, in order,
+// and whether a tag that separates words (a block or line-break tag;
+// inline tags do not) comes just before it.
+func eachText(s string, f func(text string, block bool)) {
+	block := false
+	for len(s) > 0 {
+		i := strings.IndexByte(s, '<')
+		if i < 0 {
+			f(s, block)
+			return
+		}
+		f(s[:i], block)
+		j := strings.IndexByte(s[i:], '>')
+		if j < 0 {
+			return
+		}
+		tag := s[i+1 : i+j]
+		block = len(tag) > 0 && !inlineTag(tag)
+		s = s[i+j+1:]
+	}
 }
 
 // foldSpace appends the words of text to b, one space between them, as
