@@ -198,7 +198,13 @@ func (d *decoder) record(root *yaml.Node, wantID string) {
 		}
 	}
 	if n := d.required(root, f, "kind"); n != nil {
-		p.Kind = d.enum(n, "kind", vocab.Kinds)
+		if strings.EqualFold(strings.TrimSpace(n.Value), "contribution") && n.Kind == yaml.ScalarNode {
+			// What "pledgesite new contribution" makes, under the name
+			// the site gives it.
+			d.errorf(n, RuleEnum, "kind: %q is not a valid value (valid values: pledge, multistakeholder): a contribution to a multistakeholder pledge is kind: pledge, with contributes_to naming that pledge", n.Value)
+		} else {
+			p.Kind = d.enum(n, "kind", vocab.Kinds)
+		}
 	}
 	if n := d.required(root, f, "title"); n != nil {
 		p.Title = d.line(n, "title", MaxTitleLen)

@@ -420,6 +420,8 @@ func TestDecodeRules(t *testing.T) {
 			[]want{{"13:11 enum", `support[0]: "Technical" is not a valid value`}, {"13:22 enum", `support[1]: "techincal" is not a valid value (did you mean "technical"?)`}}},
 		{"no kind: pledge fields still checked", RuleEnum, pledgeYAML(del(3), set(12, "status: bogus")),
 			[]want{{"2:1 required", `missing required field "kind"`}, {"11:9 enum", `status: "bogus" is not a valid value`}}},
+		{"kind contribution", RuleEnum, pledgeYAML(set(3, "kind: contribution")),
+			[]want{{"3:7 enum", `kind: "contribution" is not a valid value (valid values: pledge, multistakeholder): a contribution to a multistakeholder pledge is kind: pledge, with contributes_to naming that pledge`}}},
 		{"enum typo", RuleEnum, pledgeYAML(set(12, "status: in-progres")),
 			[]want{{"12:9 enum", `status: "in-progres" is not a valid value (did you mean "in-progress"?)`}}},
 		{"enum far off lists the values", RuleEnum, pledgeYAML(set(8, "  type: charity")),
