@@ -592,11 +592,12 @@ const PlaceholderURL = "https://example.org/replace-with-the-address"
 // character that shows nothing at all (see hidden). The marks U+200E and
 // U+200F, which right-to-left text does use, are allowed, as are the
 // joiners U+200C and U+200D, which Persian text and emoji need. All of
-// these begin with one of four bytes in UTF-8, which most text lacks.
+// these begin with 0xC2, 0xE2, 0xEF or 0xF0 to 0xF4 in UTF-8, which most
+// text lacks.
 func hiddenControl(s string) (rune, bool) {
 	// IndexByte rather than a loop over every byte: records are mostly
 	// ASCII, and this runs over all their text.
-	for _, lead := range [...]byte{0xC2, 0xE2, 0xEF, 0xF3} {
+	for _, lead := range [...]byte{0xC2, 0xE2, 0xEF, 0xF0, 0xF1, 0xF2, 0xF3, 0xF4} {
 		for rest := s; ; {
 			i := strings.IndexByte(rest, lead)
 			if i < 0 {

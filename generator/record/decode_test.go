@@ -369,6 +369,7 @@ func TestDecodeAccepts(t *testing.T) {
 		{"explicit pledge_type individual", []edit{set(18, "pledge_type: individual")}},
 		{"joint with partners", []edit{set(18, "pledge_type: joint\npartners:\n  - name: Partner\n    type: academia")}},
 		{"document start marker", []edit{set(1, "---")}},
+		{"emoji", []edit{set(4, "title: Safe house \U0001F3E0 for children \U0001F469\u200D\U0001F467")}},
 		{"character references and joiners", []edit{add("description: \"&#x2014; &#8212; &#x200D; &#0; &#xFFFFFFFF; &#12a; &amp;#1; \u200c\u200d\u200e\"")}},
 		{"optional field left empty", []edit{set(18, "target_groups:")}},
 		{"flow-style entity", []edit{set(6, "entity: {name: Test NGO, type: ngo-national, country: KEN}"), del(7), del(8), del(9)}},
@@ -604,6 +605,8 @@ func TestDecodeRules(t *testing.T) {
 			[]want{{"4:8 control-character", "title contains the invisible control character U+2060"}}},
 		{"noncharacter in an entity name", RuleControlChars, pledgeYAML(set(7, `  name: "Test\uFFFE NGO"`)),
 			[]want{{"7:9 control-character", "entity.name contains the invisible control character U+FFFE"}}},
+		{"noncharacter beyond the first plane in a title", RuleControlChars, pledgeYAML(set(4, `title: "Safe\U0001FFFE house"`)),
+			[]want{{"4:8 control-character", "title contains the invisible control character U+1FFFE"}}},
 		{"tag character in an entity name", RuleControlChars, pledgeYAML(set(7, "  name: Test NGO\U000E0041")),
 			[]want{{"7:9 control-character", "entity.name contains the invisible control character U+E0041"}}},
 		// The renderer turns references into the characters themselves.
