@@ -394,7 +394,11 @@ func (d *decoder) financial(f map[string]yamlsrc.Field, root *yaml.Node) {
 		if t, ok := vocab.Lookup(vocab.Currencies(), code); ok {
 			fin.Currency = t.Value // shared, as in enum
 		} else if code != "" {
-			d.errorf(c, RuleCurrency, "financial.currency: %q is not an ISO 4217 currency code%s", code, yamlsrc.Hint(code, vocab.Values(vocab.Currencies())))
+			hint := yamlsrc.Hint(code, vocab.Values(vocab.Currencies()))
+			if hint == "" { // "$", "US dollars"
+				hint = ` (three capital letters, such as "USD", "EUR" or "KES")`
+			}
+			d.errorf(c, RuleCurrency, "financial.currency: %q is not an ISO 4217 currency code%s", code, hint)
 		}
 	}
 	p.Financial = fin

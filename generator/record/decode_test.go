@@ -476,6 +476,8 @@ func TestDecodeRules(t *testing.T) {
 		// currency
 		{"lowercase currency", RuleCurrency, pledgeYAML(set(16, "  currency: usd")),
 			[]want{{"16:13 currency", `financial.currency: "usd" is not an ISO 4217 currency code (did you mean "USD"?)`}}},
+		{"currency symbol", RuleCurrency, pledgeYAML(set(16, `  currency: "$"`)),
+			[]want{{"16:13 currency", `financial.currency: "$" is not an ISO 4217 currency code (three capital letters, such as "USD", "EUR" or "KES")`}}},
 
 		// amount
 		{"negative amount", RuleAmount, pledgeYAML(set(15, "  amount: -5")),
