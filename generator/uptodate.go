@@ -113,6 +113,24 @@ func readStampFile(dest string) []byte {
 	return data
 }
 
+// Current reports whether cfg.Dest holds, untouched, the output of a
+// build of cfg's sources as they are now, with cfg's settings and this
+// program, as the stamp of the last build into it recorded: what a build
+// would skip as up to date. pledgesite deploy --dir asks it before
+// publishing a folder as the build of the current commit.
+func Current(cfg Config) bool {
+	stamp := readStampFile(cfg.Dest)
+	if len(stamp) == 0 {
+		return false
+	}
+	key, err := sourcesKey(cfg)
+	if err != nil {
+		return false
+	}
+	_, ok := upToDate(cfg, key, stamp)
+	return ok
+}
+
 // upToDate reports whether dest holds, untouched, the output of a build of
 // exactly these sources, as stamp (the last build's) recorded it. Files
 // the stamp does not list are not the build's and do not count (a .git,

@@ -20,7 +20,8 @@ func cmdDeploy(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		"Only a temporary repository is written to: the working tree, index and branches are left alone.\n"+
 		"Refuses to run when content/, pledges/, themes/ or site.yaml have uncommitted changes.", stderr)
 	source := fs.String("source", ".", "source root: the folder with site.yaml, content/, pledges/ and themes/, in a git checkout")
-	dir := fs.String("dir", "", "deploy this built site folder as it is (e.g. public) instead of building")
+	dir := fs.String("dir", "", "deploy this site folder (e.g. public) instead of building, when `pledgesite build` made it from the sources as they are")
+	asIs := fs.Bool("as-is", false, "with --dir: deploy the folder even when it is not known to be the build of the sources as they are (the commit message says so)")
 	remote := fs.String("remote", deploy.DefaultRemote, "remote name of the source repository, or a URL or path")
 	branch := fs.String("branch", deploy.DefaultBranch, "branch to commit to; created when missing")
 	message := fs.String("message", "", `commit message (default "Deploy <source commit> from <source branch>")`)
@@ -32,6 +33,9 @@ func cmdDeploy(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	if *dir != "" && (*baseURL != "" || *sass != "") {
 		return fmt.Errorf("%w: --base-url and --sass apply only when deploy builds the site, not with --dir", errUsage)
+	}
+	if *asIs && *dir == "" {
+		return fmt.Errorf("%w: --as-is applies only with --dir", errUsage)
 	}
 	if err := folders(*source, "", *baseURL); err != nil {
 		return err
@@ -54,6 +58,16 @@ func cmdDeploy(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	// spending time on a build.
 	if err := deploy.Check(ctx, opt); err != nil {
 		return deployError(err)
+	}
+	// A folder is published as the build of the current commit only when
+	// the stamp of the build that made it says it is: a site built before
+	// a pull, on another branch or before a failed build would otherwise
+	// go out under this commit's name.
+	if opt.Dir != "" && builtSite(opt.Dir) && !generator.Current(generator.Config{Source: *source, Dest: opt.Dir}) {
+		if !*asIs {
+			return fmt.Errorf("%s is not known to be the build of the sources as they are now (it was built from other sources or settings, or by another pledgesite, or changed since): run `pledgesite build` and deploy again, leave out --dir so that deploy builds the site, or pass --as-is to publish the folder as it is", opt.Dir)
+		}
+		opt.Unverified = true
 	}
 	if opt.Dir == "" {
 		tmp, err := os.MkdirTemp("", "pledgesite-deploy-site-")
@@ -95,4 +109,11 @@ func deployError(err error) error {
 		return fmt.Errorf("%w: %w", errUsage, err)
 	}
 	return err
+}
+
+// builtSite reports whether dir looks like a built site (an index.html);
+// deploy explains a folder that does not.
+func builtSite(dir string) bool {
+	st, err := os.Stat(filepath.Join(dir, "index.html"))
+	return err == nil && st.Mode().IsRegular()
 }

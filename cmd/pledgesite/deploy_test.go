@@ -83,7 +83,11 @@ func TestDeployCommandDir(t *testing.T) {
 	}
 	head := gitIn(t, src, "rev-parse", "HEAD")
 
-	stdout, stderr, err := deployCmd(t, "--source", src, "--dir", site)
+	// A folder no build made is published only with --as-is.
+	if _, _, err := deployCmd(t, "--source", src, "--dir", site); err == nil || !strings.Contains(err.Error(), "not known to be the build of the sources as they are now") {
+		t.Fatalf("deploy of a folder no build made: err = %v", err)
+	}
+	stdout, stderr, err := deployCmd(t, "--source", src, "--dir", site, "--as-is")
 	if err != nil {
 		t.Fatalf("%v\n%s", err, stderr)
 	}
@@ -102,7 +106,7 @@ func TestDeployCommandDir(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(site, "index.html"), []byte("home v2"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	stdout, stderr, err = deployCmd(t, "--source", src, "--dir", site, "--remote", remote, "--message", "v2")
+	stdout, stderr, err = deployCmd(t, "--source", src, "--dir", site, "--as-is", "--remote", remote, "--message", "v2")
 	if err != nil {
 		t.Fatalf("%v\n%s", err, stderr)
 	}
@@ -110,11 +114,11 @@ func TestDeployCommandDir(t *testing.T) {
 	if want := "pushed " + second[:7] + " to " + remote + " gh-pages (4 files; parent " + first[:7] + ")\n"; stdout != want {
 		t.Errorf("stdout = %q, want %q", stdout, want)
 	}
-	if got := gitIn(t, remote, "log", "--format=%H %s", "gh-pages"); got != second+" v2\n"+first+" Deploy "+head[:7]+" from main" {
+	if got := gitIn(t, remote, "log", "--format=%H %s", "gh-pages"); got != second+" v2\n"+first+" Deploy "+head[:7]+" from main, the site folder as it was" {
 		t.Errorf("history:\n%s", got)
 	}
 
-	stdout, _, err = deployCmd(t, "--source", src, "--dir", site)
+	stdout, _, err = deployCmd(t, "--source", src, "--dir", site, "--as-is")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +149,8 @@ func TestDeployCommandRefuses(t *testing.T) {
 		{[]string{"--dir", site, "extra"}, true, "unexpected argument"},
 		{[]string{"--dir", site, "--branch", "bad..name"}, true, "invalid branch name"},
 		{[]string{"--dir", site, "--remote", "nowhere"}, true, "unknown remote"},
-		{[]string{"--dir", site}, false, "run `pledgesite build` first, or pass --dir"},
+		{[]string{"--dir", site}, false, "run `pledgesite build` first, or pass the built site's folder as --dir"},
+		{[]string{"--as-is"}, true, "--as-is applies only with --dir"},
 		{[]string{"--dir", filepath.Join(site, "missing")}, false, "does not exist"},
 	} {
 		_, _, err := deployCmd(t, append([]string{"--source", src}, tc.args...)...)
@@ -244,5 +249,52 @@ func TestDeployCommandBuilds(t *testing.T) {
 	}
 	if got := gitIn(t, remote, "rev-list", "--count", "gh-pages"); got != "1" {
 		t.Errorf("gh-pages has %s commits, want 1", got)
+	}
+}
+
+// TestDeployCommandDirBuilt: a folder pledgesite build made from the
+// sources as they are is published as their build; once a commit changes
+// them, the same folder is refused, and a build makes it current again.
+func TestDeployCommandDirBuilt(t *testing.T) {
+	t.Setenv("DART_SASS_BINARY", liveSass(t))
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	shipped := liveSources(t)
+	src, remote := sourceRepo(t, func(dir string) { liveCopy(t, shipped, dir) })
+	site := filepath.Join(t.TempDir(), "public")
+	build := func() {
+		t.Helper()
+		var stdout, stderr bytes.Buffer
+		if code := run(context.Background(), []string{"build", "--source", src, "--dest", site}, &stdout, &stderr); code != 0 {
+			t.Fatalf("build exited %d:\n%s", code, stderr.String())
+		}
+	}
+	build()
+	if _, stderr, err := deployCmd(t, "--source", src, "--dir", site); err != nil {
+		t.Fatalf("deploy of a current build: %v\n%s", err, stderr)
+	}
+	head := gitIn(t, src, "rev-parse", "HEAD")
+	if got := gitIn(t, remote, "log", "-1", "--format=%B", "gh-pages"); !strings.Contains(got, "Built from "+head) {
+		t.Errorf("message of a current build:\n%s", got)
+	}
+
+	// A pull request merged since the build: the folder is not its build.
+	p := filepath.Join(src, "pledges", "state-ken-referral-protocol.yaml")
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, bytes.Replace(data, []byte("title: National"), []byte("title: Revised national"), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	gitIn(t, src, "commit", "--quiet", "-am", "revise a title")
+	if _, _, err := deployCmd(t, "--source", src, "--dir", site); err == nil || !strings.Contains(err.Error(), "run `pledgesite build` and deploy again") {
+		t.Fatalf("deploy of a stale build: err = %v", err)
+	}
+	build()
+	if _, stderr, err := deployCmd(t, "--source", src, "--dir", site); err != nil {
+		t.Fatalf("deploy after building again: %v\n%s", err, stderr)
+	}
+	if got := gitIn(t, remote, "show", "gh-pages:pledges/state-ken-referral-protocol/index.html"); !strings.Contains(got, "Revised national") {
+		t.Error("the published page lacks the revised title")
 	}
 }

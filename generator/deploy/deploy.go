@@ -93,6 +93,9 @@ type Options struct {
 	// Message is the commit message. Default: "Deploy <short source
 	// commit> from <source branch>" and the full source commit hash.
 	Message string
+	// Unverified says Dir is not known to be the build of Repo's sources
+	// at HEAD: the default message then says so instead of "Built from".
+	Unverified bool
 	// CNAME, when set, is published as the CNAME file (custom domain),
 	// replacing any CNAME in Dir.
 	CNAME string
@@ -534,7 +537,7 @@ func Deploy(ctx context.Context, opt Options) (Result, error) {
 // checkBuilt returns the absolute site folder if it holds a built site.
 func checkBuilt(dir string) (string, error) {
 	if dir == "" {
-		return "", fmt.Errorf("%w: no site folder given; run `pledgesite build` first, or pass --dir", ErrNotBuilt)
+		return "", fmt.Errorf("%w: no site folder given; run `pledgesite build` first, or pass the built site's folder as --dir", ErrNotBuilt)
 	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -546,7 +549,7 @@ func checkBuilt(dir string) (string, error) {
 		if _, err := os.Stat(abs); errors.Is(err, fs.ErrNotExist) {
 			why = "does not exist"
 		}
-		return "", fmt.Errorf("%w: %s %s; run `pledgesite build` first, or pass --dir", ErrNotBuilt, abs, why)
+		return "", fmt.Errorf("%w: %s %s; run `pledgesite build` first, or pass the built site's folder as --dir", ErrNotBuilt, abs, why)
 	}
 	return abs, nil
 }
@@ -562,6 +565,11 @@ func (p *plan) defaultMessage() string {
 	}
 	if len(p.dirty) > 0 {
 		b.WriteString(" with uncommitted changes")
+	}
+	if p.opt.Unverified {
+		b.WriteString(", the site folder as it was")
+		b.WriteString("\n\nThe folder was not known to be built from " + p.head + ".\n")
+		return b.String()
 	}
 	b.WriteString("\n\nBuilt from " + p.head + ".\n")
 	return b.String()
