@@ -156,6 +156,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{[]string{"check", "--source", src, "--format", "xml"}, "--format"},
 		{[]string{"check", "extra-argument"}, "unexpected argument"},
 		{[]string{"serve", "--addr"}, "--addr"},
+		{[]string{"serve", "--source", src, "--addr", "nonsense"}, "--addr nonsense: give a host and a port"},
 		{[]string{"check", "--source", missing}, "no such folder"},
 		{[]string{"schema", "--source", filepath.Join(src, "go.mod")}, "not a folder"},
 		{[]string{"serve", "--source", missing}, "no such folder"},

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -305,6 +306,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	sass := fs.String("sass", "", "Dart Sass binary (default $DART_SASS_BINARY, then node_modules/)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if _, port, err := net.SplitHostPort(*addr); err != nil || port == "" {
+		return fmt.Errorf("%w: --addr %s: give a host and a port, such as 127.0.0.1:1313 or :8080", errUsage, *addr)
 	}
 	if err := folders(*source, "", ""); err != nil {
 		return err
