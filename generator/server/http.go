@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"fmt"
+	"html"
 	"mime"
 	"net"
 	"net/http"
@@ -97,9 +98,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	unavailable := func(err error) {
 		// The build that deferred the file has been followed by one that
-		// failed after reusing its model: serve no stale data.
+		// failed after reusing its model: serve no stale data. A page (the
+		// search page) still gets the reload script, which shows the
+		// problems over it and reloads it once they are fixed.
+		msg := name + ": " + err.Error() + "; fix the problems the pages show and it is made again"
 		w.Header().Set("Cache-Control", "no-store")
-		http.Error(w, name+": "+err.Error()+"; fix the problems the pages show and it is made again", http.StatusServiceUnavailable)
+		if name != "" && !strings.HasSuffix(name, "/") && !strings.HasSuffix(name, ".html") {
+			http.Error(w, msg, http.StatusServiceUnavailable)
+			return
+		}
+		w.Header().Set("Content-Type", contentTypes[".html"])
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write(inject([]byte("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Waiting for a good build</title></head>"+
+			"<body><main><h1>This page is made again once the site builds</h1><p>"+html.EscapeString(msg)+"</p></main></body></html>"), build))
 	}
 	if err := s.makeFolder(name); err != nil {
 		unavailable(err)

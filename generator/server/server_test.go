@@ -350,6 +350,11 @@ func TestOpenDataIsNeverStale(t *testing.T) {
 		edit(t, src, "themes/default/layouts/partials/card.html", `<p class="card__summary">`, `<p class="card__summary">{{.NoSuchField}}`)
 	})
 	data("with a template mistake", 503, "fix the problems")
+	// The search page, made with the search index, waits too, and carries
+	// the reload script, which shows the problems and reloads it.
+	if got, _, body := get(t, s.URL()+"search/"); got != 503 || !strings.Contains(body, "fix the problems") || !strings.Contains(body, Prefix+"live.js") {
+		t.Errorf("search page with a template mistake: %d %.300q; want 503 with the reload script", got, body)
+	}
 	step("the template fixed", false, func() {
 		edit(t, src, "themes/default/layouts/partials/card.html", `{{.NoSuchField}}`, ``)
 	})
