@@ -604,6 +604,16 @@ func (p *plan) privateRepo(ctx context.Context, tmp string) (runner, error) {
 	if err := os.WriteFile(cfgFile, cfg.Bytes(), 0o600); err != nil {
 		return runner{}, err
 	}
+	// The site goes out byte for byte: attributes in the private
+	// repository's info/attributes override any .gitattributes in the
+	// site folder (which a theme's static files may bring), so no line
+	// ending is converted and no filter runs.
+	if err := os.MkdirAll(filepath.Join(gitDir, "info"), 0o755); err != nil {
+		return runner{}, err
+	}
+	if err := os.WriteFile(filepath.Join(gitDir, "info", "attributes"), []byte("* -text -eol -filter -ident -working-tree-encoding\n"), 0o644); err != nil {
+		return runner{}, err
+	}
 	g := runner{dir: tmp, env: append(cleanEnv(),
 		"GIT_DIR="+gitDir,
 		"GIT_INDEX_FILE="+filepath.Join(tmp, "index"),

@@ -526,3 +526,28 @@ func TestReadByBuild(t *testing.T) {
 		}
 	}
 }
+
+// TestDeployIgnoresAttributes: a .gitattributes in the site folder (a
+// theme's static files may bring one), or the source repository's
+// autocrlf, changes no byte of what is published.
+func TestDeployIgnoresAttributes(t *testing.T) {
+	f := newFixture(t, true)
+	git(t, f.src, "config", "core.autocrlf", "true")
+	writeFiles(t, f.site, map[string]string{
+		".gitattributes": "* text eol=lf\n*.txt filter=nosuch ident\n",
+		"notes.txt":      "line one\r\nline two $Id$\r\n",
+	})
+	r, err := Deploy(context.Background(), Options{Repo: f.src, Dir: f.site})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("git", "cat-file", "blob", r.Commit+":notes.txt")
+	cmd.Dir = f.remote
+	got, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "line one\r\nline two $Id$\r\n"; string(got) != want {
+		t.Errorf("published notes.txt = %q, want %q", got, want)
+	}
+}
