@@ -16,11 +16,13 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"golang.org/x/net/html"
 
 	"pledgesite/generator/diag"
+	"pledgesite/generator/record"
 	"pledgesite/generator/styles"
 )
 
@@ -547,5 +549,43 @@ func TestRebuildReadsDatesAfterACommit(t *testing.T) {
 	gitc("2025-05-20", "commit", "-q", "-am", "second")
 	if got := lastUpdated(); got != "2025-05-20" {
 		t.Errorf("after a commit: last updated %s, want 2025-05-20", got)
+	}
+}
+
+// TestMeasureOfABrokenGuidancePage: a guidance page whose front matter
+// does not load defines no measure, so the records naming its measure
+// are reported too, but as a consequence to fix first, not as their own
+// mistake.
+func TestMeasureOfABrokenGuidancePage(t *testing.T) {
+	fsys := fstest.MapFS{}
+	root := "testdata/sites/basic"
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasPrefix(p, root+"/want") {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		fsys[filepath.ToSlash(strings.TrimPrefix(p, root+"/"))] = &fstest.MapFile{Data: data}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := "content/guidance/protection/shelter.md"
+	fsys[page].Data = bytes.Replace(fsys[page].Data, []byte("weight: 1"), []byte("weight: [1"), 1)
+	_, errs := Load(fsys, "")
+	var content, measure bool
+	for _, d := range errs {
+		switch {
+		case d.Path == page:
+			content = true
+		case d.Rule == record.RuleUnknownMeas:
+			measure = true
+			if !strings.Contains(d.Message, `no guidance measure has the id "c1"`) || !strings.HasSuffix(d.Message, "the guidance has problems too (listed first), which may be why: fix those first") {
+				t.Errorf("%s: %s", d.Path, d.Message)
+			}
+		}
+	}
+	if !content || !measure {
+		t.Errorf("want the page's error and the measure's consequence, got:\n%v", errs)
 	}
 }

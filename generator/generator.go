@@ -95,7 +95,17 @@ func load(fsys fs.FS, baseURL string, cache *record.Cache) (*Sources, []Phase, d
 	start = time.Now()
 	errs = append(errs, cerrs...)
 	errs = append(errs, rerrs...)
-	errs = append(errs, cache.CheckRefs(recs, set.MeasureTitles())...)
+	refs := cache.CheckRefs(recs, set.MeasureTitles())
+	if len(cerrs) > 0 {
+		// A guidance page that did not load defines no measure: records
+		// naming it are not wrong for that.
+		for i := range refs {
+			if refs[i].Rule == record.RuleUnknownMeas {
+				refs[i].Message += "; the guidance has problems too (listed first), which may be why: fix those first"
+			}
+		}
+	}
+	errs = append(errs, refs...)
 	if cfg.Featured != "" {
 		found := false
 		for _, p := range recs {
