@@ -557,19 +557,7 @@ func TestRebuildReadsDatesAfterACommit(t *testing.T) {
 // are reported too, but as a consequence to fix first, not as their own
 // mistake.
 func TestMeasureOfABrokenGuidancePage(t *testing.T) {
-	fsys := fstest.MapFS{}
-	root := "testdata/sites/basic"
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || strings.HasPrefix(p, root+"/want") {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		fsys[filepath.ToSlash(strings.TrimPrefix(p, root+"/"))] = &fstest.MapFile{Data: data}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fsys := basicFS(t)
 	page := "content/guidance/protection/shelter.md"
 	fsys[page].Data = bytes.Replace(fsys[page].Data, []byte("weight: 1"), []byte("weight: [1"), 1)
 	_, errs := Load(fsys, "")
@@ -587,5 +575,45 @@ func TestMeasureOfABrokenGuidancePage(t *testing.T) {
 	}
 	if !content || !measure {
 		t.Errorf("want the page's error and the measure's consequence, got:\n%v", errs)
+	}
+}
+
+// basicFS holds the sources of testdata/sites/basic, for a test to change.
+func basicFS(t *testing.T) fstest.MapFS {
+	t.Helper()
+	fsys := fstest.MapFS{}
+	root := "testdata/sites/basic"
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasPrefix(p, root+"/want") {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		fsys[filepath.ToSlash(strings.TrimPrefix(p, root+"/"))] = &fstest.MapFile{Data: data}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fsys
+}
+
+// TestSettingsCheckedAgainstTheSources: the settings only the rest of the
+// sources can check are reported where they are written.
+func TestSettingsCheckedAgainstTheSources(t *testing.T) {
+	fsys := basicFS(t)
+	fsys["site.yaml"] = &fstest.MapFile{Data: []byte("title: T\ntheme: nosuch\nfeatured: ngo-nosuch\n")}
+	_, errs := Load(fsys, "")
+	var got []string
+	for _, d := range errs {
+		if d.Path == "site.yaml" {
+			got = append(got, d.Error())
+		}
+	}
+	want := []string{
+		`site.yaml:2:8: theme "nosuch" not found: expected themes/nosuch/layouts/baseof.html`,
+		`site.yaml:3:11: featured: no multistakeholder pledge has the id "ngo-nosuch"`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("got  %q\nwant %q", got, want)
 	}
 }

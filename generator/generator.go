@@ -112,11 +112,11 @@ func load(fsys fs.FS, baseURL string, cache *record.Cache) (*Sources, []Phase, d
 			found = found || (p.ID == cfg.Featured && p.IsMultistakeholder())
 		}
 		if !found {
-			errs.Add(config.File, 0, 0, config.RuleConfig, "featured: no multistakeholder pledge has the id %q", cfg.Featured)
+			errs.Add(config.File, cfg.FeaturedAt[0], cfg.FeaturedAt[1], config.RuleConfig, "featured: no multistakeholder pledge has the id %q", cfg.Featured)
 		}
 	}
 	if _, err := fs.Stat(fsys, path.Join("themes", cfg.Theme, "layouts", "baseof.html")); err != nil {
-		errs.Add(config.File, 0, 0, config.RuleConfig, "theme %q not found: expected themes/%s/layouts/baseof.html", cfg.Theme, cfg.Theme)
+		errs.Add(config.File, cfg.ThemeAt[0], cfg.ThemeAt[1], config.RuleConfig, "theme %q not found: expected themes/%s/layouts/baseof.html", cfg.Theme, cfg.Theme)
 	}
 	errs = errs.Sort()
 	parts := []Phase{

@@ -31,6 +31,10 @@ type Site struct {
 	Featured    string // id of the multistakeholder pledge the home page presents
 	PageSize    int    // pledges per list page
 	CNAME       string // custom domain written to CNAME on deploy, if any
+	// FeaturedAt and ThemeAt are where those values were written (line
+	// and column, zero when they were not), for the checks that need the
+	// rest of the sources.
+	FeaturedAt, ThemeAt [2]int
 }
 
 // Rule names.
@@ -75,6 +79,12 @@ func Load(fsys fs.FS) (Site, diag.List) {
 			}
 		}
 		*dst = v
+		switch name {
+		case "featured":
+			s.FeaturedAt = [2]int{fl.Value.Line, fl.Value.Column}
+		case "theme":
+			s.ThemeAt = [2]int{fl.Value.Line, fl.Value.Column}
+		}
 	}
 	str("title", &s.Title, nil)
 	str("description", &s.Description, nil)

@@ -131,6 +131,7 @@ cname: pledges.example.org
 			Title: "Pledges", Description: "One sentence on two lines.", BaseURL: "https://example.org/sub/",
 			Language: "pt-BR", Theme: "dark-2", RepoURL: "https://github.com/o/r", RepoBranch: "gh-pages",
 			Featured: "msp-x", PageSize: 1000, CNAME: "pledges.example.org",
+			ThemeAt: [2]int{7, 8}, FeaturedAt: [2]int{10, 11},
 		}},
 		{"path base_url", "title: T\nbase_url: /preview\npage_size: 5\n", func() config.Site {
 			s := defaults
