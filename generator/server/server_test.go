@@ -362,6 +362,29 @@ func TestOpenDataIsNeverStale(t *testing.T) {
 	sameSite(t, "after the fix", s.Files(), fresh(t, src, s.URL()))
 }
 
+// TestNotBuiltYet: until a build succeeds, every address answers with a
+// page that shows the problems and reloads once they are fixed. It is the
+// preview's own page, so it answers 200: as 503, Chromium logs a console
+// error each time the page opens, which the browser tests count as one.
+func TestNotBuiltYet(t *testing.T) {
+	src := fixture(t)
+	edit(t, src, "pledges/ngo-shelter-kenya.yaml", "status: in-progress", "status: in progres")
+	s := start(t, src)
+	for _, p := range []string{"", "pledges/ngo-shelter-kenya/", "data/ids.json", "nope"} {
+		if got, _, body := get(t, s.URL()+p); got != 200 || !strings.Contains(body, "has not been built yet") || !strings.Contains(body, Prefix+"live.js") {
+			t.Errorf("/%s before a good build: %d %.200q; want the page with the reload script", p, got, body)
+		}
+	}
+	n, _ := s.Rebuilds()
+	edit(t, src, "pledges/ngo-shelter-kenya.yaml", "status: in progres", "status: in-progress")
+	if settle(t, s, n) {
+		t.Fatal("the fixed sources still fail")
+	}
+	if got, _, _ := get(t, s.URL()); got != 200 {
+		t.Errorf("home page after the fix: %d, want 200", got)
+	}
+}
+
 // TestSearchIsMadeOnRequest checks that the preview makes the search
 // index, and the search page, when one of their files is first requested
 // and not on every save, and that a change of the search page's layout
