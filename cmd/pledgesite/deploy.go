@@ -63,7 +63,12 @@ func cmdDeploy(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	// the stamp of the build that made it says it is: a site built before
 	// a pull, on another branch or before a failed build would otherwise
 	// go out under this commit's name.
-	if opt.Dir != "" && builtSite(opt.Dir) && !generator.Current(generator.Config{Source: *source, Dest: opt.Dir}) {
+	if opt.Dir != "" {
+		if _, err := deploy.CheckBuilt(opt.Dir); err != nil {
+			return err
+		}
+	}
+	if opt.Dir != "" && !generator.Current(generator.Config{Source: *source, Dest: opt.Dir}) {
 		if !*asIs {
 			return fmt.Errorf("%s is not known to be the build of the sources as they are now (it was built from other sources or settings, or by another pledgesite, or changed since): run `pledgesite build` and deploy again, leave out --dir so that deploy builds the site, or pass --as-is to publish the folder as it is", opt.Dir)
 		}
@@ -109,11 +114,4 @@ func deployError(err error) error {
 		return fmt.Errorf("%w: %w", errUsage, err)
 	}
 	return err
-}
-
-// builtSite reports whether dir looks like a built site (an index.html);
-// deploy explains a folder that does not.
-func builtSite(dir string) bool {
-	st, err := os.Stat(filepath.Join(dir, "index.html"))
-	return err == nil && st.Mode().IsRegular()
 }

@@ -62,29 +62,26 @@ func Load(fsys fs.FS) (Site, diag.List) {
 		return s, errs
 	}
 	f := yamlsrc.Fields(File, root, fields, "", &errs)
-	str := func(name string, dst *string, check func(string) string) {
+	// str sets *dst to a setting's value and returns where it was
+	// written, or leaves *dst and returns zeros.
+	str := func(name string, dst *string, check func(string) string) (at [2]int) {
 		fl, ok := f[name]
 		if !ok {
-			return
+			return at
 		}
 		if fl.Value.Kind != yaml.ScalarNode {
 			errs = append(errs, yamlsrc.Errorf(File, fl.Value, RuleConfig, "%s must be a single value", name))
-			return
+			return at
 		}
 		v := strings.TrimSpace(fl.Value.Value)
 		if check != nil {
 			if msg := check(v); msg != "" {
 				errs = append(errs, yamlsrc.Errorf(File, fl.Value, RuleConfig, "%s: %s", name, msg))
-				return
+				return at
 			}
 		}
 		*dst = v
-		switch name {
-		case "featured":
-			s.FeaturedAt = [2]int{fl.Value.Line, fl.Value.Column}
-		case "theme":
-			s.ThemeAt = [2]int{fl.Value.Line, fl.Value.Column}
-		}
+		return [2]int{fl.Value.Line, fl.Value.Column}
 	}
 	str("title", &s.Title, nil)
 	str("description", &s.Description, nil)
@@ -100,7 +97,7 @@ func Load(fsys fs.FS) (Site, diag.List) {
 		}
 		return ""
 	})
-	str("theme", &s.Theme, func(v string) string {
+	s.ThemeAt = str("theme", &s.Theme, func(v string) string {
 		if !themePattern.MatchString(v) {
 			return fmt.Sprintf("%q is not a theme folder name", v)
 		}
@@ -113,7 +110,7 @@ func Load(fsys fs.FS) (Site, diag.List) {
 		return ""
 	})
 	str("repo_branch", &s.RepoBranch, nil)
-	str("featured", &s.Featured, nil)
+	s.FeaturedAt = str("featured", &s.Featured, nil)
 	str("cname", &s.CNAME, func(v string) string {
 		if !hostPattern.MatchString(v) {
 			return fmt.Sprintf("%q is not a host name such as pledges.example.org", v)

@@ -402,7 +402,7 @@ func Deploy(ctx context.Context, opt Options) (Result, error) {
 		return Result{}, err
 	}
 	opt = p.opt
-	dir, err := checkBuilt(opt.Dir)
+	dir, err := CheckBuilt(opt.Dir)
 	if err != nil {
 		return Result{}, err
 	}
@@ -534,8 +534,9 @@ func Deploy(ctx context.Context, opt Options) (Result, error) {
 	return res, nil
 }
 
-// checkBuilt returns the absolute site folder if it holds a built site.
-func checkBuilt(dir string) (string, error) {
+// CheckBuilt returns the absolute site folder if it holds a built site
+// (an index.html), or explains why it does not, as ErrNotBuilt.
+func CheckBuilt(dir string) (string, error) {
 	if dir == "" {
 		return "", fmt.Errorf("%w: no site folder given; run `pledgesite build` first, or pass the built site's folder as --dir", ErrNotBuilt)
 	}

@@ -198,12 +198,11 @@ func (d *decoder) record(root *yaml.Node, wantID string) {
 		}
 	}
 	if n := d.required(root, f, "kind"); n != nil {
-		if strings.EqualFold(strings.TrimSpace(n.Value), "contribution") && n.Kind == yaml.ScalarNode {
+		p.Kind = d.enum(n, "kind", vocab.Kinds)
+		if p.Kind == "" && strings.EqualFold(strings.TrimSpace(n.Value), "contribution") && n.Kind == yaml.ScalarNode {
 			// What "pledgesite new contribution" makes, under the name
-			// the site gives it.
-			d.errorf(n, RuleEnum, "kind: %q is not a valid value (valid values: pledge, multistakeholder): a contribution to a multistakeholder pledge is kind: pledge, with contributes_to naming that pledge", n.Value)
-		} else {
-			p.Kind = d.enum(n, "kind", vocab.Kinds)
+			// the site gives it: enum has just said the value is wrong.
+			d.errs[len(d.errs)-1].Message += ": a contribution to a multistakeholder pledge is kind: pledge, with contributes_to naming that pledge"
 		}
 	}
 	if n := d.required(root, f, "title"); n != nil {

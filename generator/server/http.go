@@ -85,10 +85,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if files == nil {
 		// No build has succeeded yet: a page that shows the errors (the
 		// script adds them) and reloads once the sources are fixed.
-		w.Header().Set("Content-Type", contentTypes[".html"])
-		w.Header().Set("Cache-Control", "no-store")
-		w.Write(inject([]byte("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Building…</title></head>"+
-			"<body><main><h1>The site has not been built yet</h1></main></body></html>"), build))
+		notice(w, http.StatusOK, "Building…", "The site has not been built yet", "", build)
 		return
 	}
 
@@ -102,15 +99,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// search page) still gets the reload script, which shows the
 		// problems over it and reloads it once they are fixed.
 		msg := name + ": " + err.Error() + "; fix the problems the pages show and it is made again"
-		w.Header().Set("Cache-Control", "no-store")
 		if name != "" && !strings.HasSuffix(name, "/") && !strings.HasSuffix(name, ".html") {
+			w.Header().Set("Cache-Control", "no-store")
 			http.Error(w, msg, http.StatusServiceUnavailable)
 			return
 		}
-		w.Header().Set("Content-Type", contentTypes[".html"])
-		w.WriteHeader(http.StatusServiceUnavailable)
-		w.Write(inject([]byte("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Waiting for a good build</title></head>"+
-			"<body><main><h1>This page is made again once the site builds</h1><p>"+html.EscapeString(msg)+"</p></main></body></html>"), build))
+		notice(w, http.StatusServiceUnavailable, "Waiting for a good build", "This page is made again once the site builds", msg, build)
 	}
 	if err := s.makeFolder(name); err != nil {
 		unavailable(err)
@@ -170,6 +164,22 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodHead {
 		w.Write(data)
 	}
+}
+
+// notice writes a page of the server's own in place of one the site does
+// not have yet, with the reload script, which shows the problems over it
+// and reloads it once they are fixed.
+func notice(w http.ResponseWriter, status int, title, heading, text string, build int) {
+	page := "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + title + "</title></head>" +
+		"<body><main><h1>" + heading + "</h1>"
+	if text != "" {
+		page += "<p>" + html.EscapeString(text) + "</p>"
+	}
+	page += "</main></body></html>"
+	w.Header().Set("Content-Type", contentTypes[".html"])
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(inject([]byte(page), build))
 }
 
 // inject adds the reload script before </body>. It is the only difference
