@@ -275,6 +275,10 @@ func TestUnchangedSourcesAreNotRebuilt(t *testing.T) {
 			must(t, os.Remove(filepath.Join(src, "pledges", "ngo-hostile.yaml")))
 		}, false, -1},
 		{"again after the removal of a source", nil, true, 0},
+		// The stamp outlives the folder: it must not make the build skip,
+		// nor keep it from writing every file again.
+		{"the output folder removed", func() { must(t, os.RemoveAll(dest)) }, false, -1},
+		{"again after the folder's removal", nil, true, 0},
 	} {
 		if step.change != nil {
 			step.change()

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
-	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -26,10 +25,11 @@ import (
 // It lives in the user's cache folder, never in the published output.
 //
 // It is text: a header line, the hash of the inputs, then one line per
-// output file, "size mtime path", sorted by path. A build reads the hash
-// first and the files only when the hash is its own, and a stamp of
-// 20,000 files takes milliseconds either way (as JSON it took a quarter
-// of a second of every build after the first).
+// output file, "size mtime path", in no particular order: it is read into
+// a map, and the 225,000 lines of 100,000 pledges took 0.25 s to write
+// sorted, 0.06 s as they come. A build reads the hash first and the files
+// only when the hash is its own (as JSON, a stamp of 20,000 files took a
+// quarter of a second of every build after the first).
 const stampHeader = "pledgesite stamp 2\n"
 
 func stampPath(dest string) (string, error) {
@@ -215,7 +215,7 @@ func walkFiles(root string, visit func(rel string, d fs.DirEntry) error) error {
 		if failed.Load() {
 			return
 		}
-		entries, err := os.ReadDir(filepath.Join(root, filepath.FromSlash(rel)))
+		entries, err := readDir(filepath.Join(root, filepath.FromSlash(rel)))
 		if err != nil {
 			fail(err)
 			return
@@ -252,6 +252,18 @@ func walkFiles(root string, visit func(rel string, d fs.DirEntry) error) error {
 	return first
 }
 
+// readDir lists a folder in the order the file system gives, which
+// os.ReadDir would sort: the walk's callers do not need the order, and
+// sorting 100,000 names took 50 ms.
+func readDir(dir string) ([]fs.DirEntry, error) {
+	f, err := os.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return f.ReadDir(-1)
+}
+
 // join joins slash paths, the first of which may be empty.
 func join(dir, name string) string {
 	if dir == "" {
@@ -275,15 +287,16 @@ func writeStamp(cfg Config, key string, files map[string]output.Stat) {
 // appendStamp encodes a stamp, or returns false for a file name that a
 // line cannot hold.
 func appendStamp(b []byte, key string, files map[string]output.Stat) ([]byte, bool) {
-	names := slices.Sorted(maps.Keys(files))
+	// A line is the name and about 30 bytes of numbers; the names of a
+	// site are mostly 20 to 50 bytes.
+	b = slices.Grow(b, len(stampHeader)+len(key)+1+80*len(files))
 	b = append(b, stampHeader...)
 	b = append(b, key...)
 	b = append(b, '\n')
-	for _, name := range names {
+	for name, st := range files {
 		if strings.ContainsAny(name, "\n\r") {
 			return nil, false
 		}
-		st := files[name]
 		b = strconv.AppendInt(b, st.Size, 10)
 		b = append(b, ' ')
 		b = strconv.AppendInt(b, st.Mod, 10)
@@ -317,16 +330,25 @@ func earlierFiles(data []byte) []string {
 	if _, text, ok = strings.Cut(text, "\n"); !ok {
 		return nil
 	}
-	files, ok := stampFiles(text)
-	if !ok {
+	names := make([]string, 0, strings.Count(text, "\n"))
+	if !stampLines(text, func(name string, _ output.Stat) { names = append(names, name) }) {
 		return nil
 	}
-	return slices.Sorted(maps.Keys(files))
+	return names
 }
 
 // stampFiles decodes the file lines of a stamp.
 func stampFiles(text string) (map[string]output.Stat, bool) {
 	files := make(map[string]output.Stat, strings.Count(text, "\n"))
+	if !stampLines(text, func(name string, st output.Stat) { files[name] = st }) {
+		return nil, false
+	}
+	return files, true
+}
+
+// stampLines calls f with each file line of a stamp, and reports whether
+// every line was one.
+func stampLines(text string, f func(name string, st output.Stat)) bool {
 	for line := range strings.Lines(text) {
 		size, rest, ok1 := strings.Cut(line, " ")
 		mod, name, ok2 := strings.Cut(rest, " ")
@@ -336,9 +358,9 @@ func stampFiles(text string) (map[string]output.Stat, bool) {
 		st.Size, err1 = strconv.ParseInt(size, 10, 64)
 		st.Mod, err2 = strconv.ParseInt(mod, 10, 64)
 		if !ok1 || !ok2 || !ok3 || err1 != nil || err2 != nil || name == "" {
-			return nil, false
+			return false
 		}
-		files[name] = st
+		f(name, st)
 	}
-	return files, true
+	return true
 }
