@@ -24,6 +24,7 @@ import (
 	"sync"
 	"text/template/parse"
 
+	"pledgesite/generator/content"
 	"pledgesite/generator/diag"
 	"pledgesite/generator/record"
 	"pledgesite/generator/tmplexec"
@@ -122,9 +123,30 @@ func directCalls(funcs template.FuncMap) map[string]tmplexec.Direct {
 			direct[name] = tmplexec.Call1(func(p *record.Pledge) (template.HTML, error) { return f(p), nil })
 		case func(any) (template.JS, error):
 			direct[name] = tmplexec.Call1(f)
+		// Called on every pledge page: its JSON-LD, its amount, its
+		// regions, its contributions and matches, the records it names.
+		case func(*Page) creativeWork:
+			direct[name] = call1(f)
+		case func(*record.Financial) string:
+			direct[name] = call1(f)
+		case func(*record.Pledge) []string:
+			direct[name] = call1(f)
+		case func(*record.Pledge) []*record.Pledge:
+			direct[name] = call1(f)
+		case func(string) *record.Pledge:
+			direct[name] = call1(f)
+		case func(string) *content.Page:
+			direct[name] = call1(f)
+		case func(any) string:
+			direct[name] = call1(f)
 		}
 	}
 	return direct
+}
+
+// call1 is the Direct call of a function of one argument that cannot fail.
+func call1[A, R any](f func(A) R) tmplexec.Direct {
+	return tmplexec.Call1(func(a A) (R, error) { return f(a), nil })
 }
 
 // ThemeHash is the Hash LoadTheme would give the theme in dir, without

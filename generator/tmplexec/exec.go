@@ -382,12 +382,14 @@ func newChain(names []string) chain {
 }
 
 // field is what a name means on one type: a struct field's index, a map
-// key, or a method, which goes the slow way.
+// key, or a method, called through reflection with its receiver first.
 type field struct {
 	typ    reflect.Type
 	index  []int
 	mapKey reflect.Value
 	method bool
+	ptrFn  reflect.Value // the method of *typ
+	valFn  reflect.Value // the method of typ, if it has one
 }
 
 func (c *chain) eval(s *state, dot, v reflect.Value, args []arg, final reflect.Value, hasFinal bool) (reflect.Value, error) {
@@ -407,9 +409,9 @@ func (c *chain) eval(s *state, dot, v reflect.Value, args []arg, final reflect.V
 			// Only the last name of the chain takes the arguments.
 			var err error
 			if i < last {
-				v, err = callMethod(s, dot, recv, name, nil, reflect.Value{}, false)
+				v, err = callMethod(s, dot, recv, f, nil, reflect.Value{}, false)
 			} else {
-				v, err = callMethod(s, dot, recv, name, args, final, hasFinal)
+				v, err = callMethod(s, dot, recv, f, args, final, hasFinal)
 			}
 			if err != nil {
 				return v, err
@@ -434,8 +436,11 @@ func (c *chain) eval(s *state, dot, v reflect.Value, args []arg, final reflect.V
 
 func lookupField(t reflect.Type, name string) *field {
 	f := &field{typ: t}
-	if _, ok := reflect.PointerTo(t).MethodByName(name); ok {
-		f.method = true
+	if m, ok := reflect.PointerTo(t).MethodByName(name); ok {
+		f.method, f.ptrFn = true, m.Func
+		if m, ok := t.MethodByName(name); ok {
+			f.valFn = m.Func
+		}
 		return f
 	}
 	switch t.Kind() {
@@ -451,23 +456,27 @@ func lookupField(t reflect.Type, name string) *field {
 	return f
 }
 
-// callMethod calls a method as text/template does: on a pointer to the
-// value when it can, so methods of *T are found.
-func callMethod(s *state, dot, recv reflect.Value, name string, args []arg, final reflect.Value, hasFinal bool) (reflect.Value, error) {
-	ptr := recv
-	if ptr.Kind() != reflect.Pointer && ptr.CanAddr() {
-		ptr = ptr.Addr()
+// callMethod calls the method f of recv, a value that is not a pointer,
+// as text/template does: on a pointer to it when it can, so methods of *T
+// are found. The method was looked up once for the type: a lookup by name
+// made a new function type on every call.
+func callMethod(s *state, dot, recv reflect.Value, f *field, args []arg, final reflect.Value, hasFinal bool) (reflect.Value, error) {
+	fn := f.valFn
+	if recv.CanAddr() {
+		fn, recv = f.ptrFn, recv.Addr()
 	}
-	m := ptr.MethodByName(name)
-	if !m.IsValid() {
-		return m, ErrFallback
+	if !fn.IsValid() {
+		return fn, ErrFallback // a method of *T on a T that has no address
 	}
-	in, mark, err := evalArgs(s, dot, args, final, hasFinal)
+	mark := len(s.args)
+	s.args = append(s.args, recv)
+	in, _, err := evalArgs(s, dot, args, final, hasFinal)
 	if err != nil {
+		s.popArgs(mark)
 		return reflect.Value{}, err
 	}
 	defer s.popArgs(mark)
-	return callReflect(m, m.Type(), args, in)
+	return callReflect(fn, fn.Type(), args, s.args[mark:mark+1+len(in):mark+1+len(in)], 1)
 }
 
 // funcCmd calls a function of the FuncMap.
@@ -520,7 +529,7 @@ func (c *funcCmd) call(in []reflect.Value) (reflect.Value, error) {
 			return v, nil
 		}
 	}
-	return callReflect(c.fn, c.typ, c.args, in)
+	return callReflect(c.fn, c.typ, c.args, in, 0)
 }
 
 // evalArgs pushes the values of args, then final, on the state's stack of
@@ -551,20 +560,21 @@ func (s *state) popArgs(mark int) {
 
 // callReflect calls fn through reflection with the values of args, then
 // the final value if in has one more, with text/template's checks of the
-// number and types of arguments and of results. It converts in in place.
-func callReflect(fn reflect.Value, t reflect.Type, args []arg, in []reflect.Value) (reflect.Value, error) {
+// number and types of arguments and of results. It converts in in place,
+// but for its first recv values: a method's receiver.
+func callReflect(fn reflect.Value, t reflect.Type, args []arg, in []reflect.Value, recv int) (reflect.Value, error) {
 	n := len(in)
 	if t.IsVariadic() && n < t.NumIn()-1 || !t.IsVariadic() && n != t.NumIn() ||
 		t.NumOut() != 1 && (t.NumOut() != 2 || t.Out(1) != errorType) || t.Out(0) == reflectValueType {
 		// A reflect.Value result text/template would unwrap.
 		return reflect.Value{}, ErrFallback
 	}
-	for i, v := range in {
+	for i, v := range in[recv:] {
 		var ok bool
 		if i < len(args) && args[i].isConst {
-			in[i], ok = convertConst(v, paramType(t, i))
+			in[recv+i], ok = convertConst(v, paramType(t, recv+i))
 		} else {
-			in[i], ok = assign(v, paramType(t, i))
+			in[recv+i], ok = assign(v, paramType(t, recv+i))
 		}
 		if !ok {
 			return v, ErrFallback

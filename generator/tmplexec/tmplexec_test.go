@@ -16,6 +16,7 @@ type item struct {
 	Tags  []string
 	Next  *item
 	Any   any
+	Plain any // an item, not a pointer: its methods have no address
 	Attrs map[string]string
 	Body  template.HTML
 }
@@ -31,6 +32,7 @@ func (i *item) Script() template.JS      { return template.JS(`{"a":1}`) }
 func (i *item) Trusted() template.HTML   { return i.Body }
 func (i *item) Nothing() *item           { return nil }
 func (i *item) Items() []*item           { return []*item{i, i.Next} }
+func (i *item) Mixed() []any             { return []any{i, item{Name: "value", Count: 2}} }
 func (i *item) Label(kind string) string { return kind + ":" + i.Name }
 
 var funcs = template.FuncMap{
@@ -128,6 +130,7 @@ func data() *item {
 		Tags:  []string{"b", "a", "c & d"},
 		Next:  next,
 		Any:   "in an interface",
+		Plain: item{Name: "plain", Count: 5},
 		Attrs: map[string]string{"z": "last", "a": "first", "m": "<mid>"},
 		Body:  template.HTML("<em>trusted</em>"),
 	}
@@ -174,6 +177,10 @@ func TestMatchesHTMLTemplate(t *testing.T) {
 		{name: "script of a string", src: `<script>var x = {{.Name}};</script>`, fallback: true},
 		{name: "methods", src: `{{.Upper}} {{.Double}} {{.Greet "you"}} {{.Greet .Next.Name}} {{.Next.Upper}} {{.Label "kind"}}`},
 		{name: "method chain", src: `{{range .Items}}{{.Name}};{{end}}`},
+		{name: "a method of a value without an address", src: `{{.Plain.Double}} {{.Plain.Name}}`},
+		{name: "a pointer's method on a value without an address", src: `{{.Plain.Upper}}`, fallback: true},
+		{name: "a method on values with and without an address at one place", src: `{{range .Mixed}}{{.Double}};{{end}}`},
+		{name: "a pointer's method then a value without an address", src: `{{range .Mixed}}{{.Upper}};{{end}}`, fallback: true},
 		{name: "variables", src: `{{$n := .Name}}{{$c := .Count}}{{with .Next}}{{$n}} {{.Name}} {{$.Count}} {{$c}}{{end}}`},
 		{name: "variable scope ends with the block", src: `{{if true}}{{$x := 1}}{{$x}}{{end}}{{$x := 2}}{{$x}}`},
 		{name: "range with index", src: `{{range $i, $t := .Tags}}{{$i}}={{$t}} {{end}}`},
