@@ -56,6 +56,8 @@ fuzz: ## run each fuzz target for FUZZTIME
 	$(GO) test ./generator/render -run '^$$' -fuzz FuzzPageMeta -fuzztime $(FUZZTIME)
 	$(GO) test ./generator/render -run '^$$' -fuzz FuzzPledgePage -fuzztime $(FUZZTIME)
 	$(GO) test ./generator/tmplexec -run '^$$' -fuzz FuzzEscapers -fuzztime $(FUZZTIME)
+	$(GO) test ./generator/search -run '^$$' -fuzz FuzzTokens -fuzztime $(FUZZTIME)
+	$(GO) test ./generator/search -run '^$$' -fuzz FuzzExcerpt -fuzztime $(FUZZTIME)
 	$(GO) test ./generator -run '^$$' -fuzz FuzzReadStamp -fuzztime $(FUZZTIME)
 
 serve: $(BIN) $(NODE_OK) ## preview at http://127.0.0.1:1313/, rebuilding on save

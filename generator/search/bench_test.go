@@ -80,3 +80,25 @@ func BenchmarkBuild1k(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkTerms gives the terms of 200 records' texts with one tokenizer,
+// as a goroutine of a build does: most words are met before, so this is
+// the scanning and the lookups more than the stemming.
+func BenchmarkTerms(b *testing.B) {
+	recs := synthRecords(b, 200)
+	var tz tokenizer
+	for _, p := range recs {
+		tz.terms(p.Title, p.Summary, p.Description)
+	}
+	n := 0
+	for _, p := range recs {
+		n += len(p.Title) + len(p.Summary) + len(p.Description)
+	}
+	b.ReportAllocs()
+	b.SetBytes(int64(n))
+	for b.Loop() {
+		for _, p := range recs {
+			tz.terms(p.Title, p.Summary, p.Description)
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"pledgesite/generator/config"
@@ -370,4 +371,46 @@ func TestShardFileNamesAreDistinct(t *testing.T) {
 	if got := ShardFile("ab"); got != "ab.bin" {
 		t.Errorf("ShardFile(ab) = %s, want ab.bin", got)
 	}
+}
+
+// FuzzTokens compares Tokens with the way it read text before words were
+// looked up where they lie: rune by rune, every word built in a buffer.
+func FuzzTokens(f *testing.F) {
+	for _, s := range []string{"Legal aid for trafficked refugees", "The survivors' shelter in Türkiye’s capital",
+		"SDG 16.2 — GCM objective 10", "Ünïcødé ÆSIR x\u00a0y", "عربي text", "a'b 'c d' ’e", "\xff\xfeab\xffCD", "ŁÓDŹ straße"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		var want []string
+		var word []byte
+		flush := func() {
+			if w := string(word); len(w) > 0 && !(len(w) < 2 && !isDigit(w[0]) || stopWords[w] || len(w) > 40) {
+				if st := Stem(w); st != "" {
+					want = append(want, st)
+				}
+			}
+			word = word[:0]
+		}
+		for _, r := range text {
+			switch {
+			case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+				word = append(word, byte(r))
+			case r >= 'A' && r <= 'Z':
+				word = append(word, byte(r)+'a'-'A')
+			case r == '\'' || r == '’':
+			case r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+				if f, ok := fold[r]; ok {
+					word = append(word, f...)
+				} else {
+					word = utf8.AppendRune(word, unicode.ToLower(r))
+				}
+			default:
+				flush()
+			}
+		}
+		flush()
+		if got := Tokens(text); !slices.Equal(got, want) {
+			t.Errorf("Tokens(%q) = %q, want %q", text, got, want)
+		}
+	})
 }

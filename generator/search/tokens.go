@@ -73,79 +73,135 @@ func stems(terms []*term) []string {
 
 // tokens appends the terms of text to out; with distinct, only those this
 // call of terms has not given yet.
+//
+// A word is letters and digits, lowered, with apostrophes left out
+// ("refugee's" -> "refugees"), accented Latin letters folded. Most words
+// are written in lower-case ASCII: those are looked up as they lie in
+// the text, without copying them. Others are built in tz.word.
 func (tz *tokenizer) tokens(text string, out []*term, distinct bool) []*term {
 	if tz.stems == nil {
 		tz.stems, tz.seen = map[string]*term{}, map[string]uint32{}
 	}
-	word := tz.word[:0]
-	flush := func() {
-		if len(word) == 0 {
-			return
+	for i := 0; i < len(text); {
+		if byteClass[text[i]] == separator {
+			i++
+			continue
 		}
-		h := hashWord(word)
-		t, ok := tz.words.get(word, h)
-		if !ok {
-			w := string(word)
-			st := ""
-			if !(len(w) < 2 && !isDigit(w[0]) || stopWords[w] || len(w) > 40) {
-				st = Stem(w)
-			}
-			if st != "" {
-				if t = tz.stems[st]; t == nil && len(tz.stems) < maxCached {
-					if len(tz.slab) == cap(tz.slab) {
-						tz.slab = make([]term, 0, 1024)
-					}
-					tz.slab = append(tz.slab, term{stem: st})
-					t = &tz.slab[len(tz.slab)-1]
-					tz.stems[st] = t
-				}
-			}
-			// A word is cached with its term, or as not indexed; a stem
-			// the full cache has no term for is marked in seen instead,
-			// and stays uncached, so its marks are always in one place.
-			if tz.words.len() < maxCached && (st == "" || t != nil) {
-				tz.words.put(word, h, t)
-			}
-			if t == nil && st != "" {
-				if !distinct || tz.seen[st] != tz.call {
-					tz.seen[st] = tz.call
-					out = append(out, &term{stem: st})
-				}
-			}
+		start := i
+		for i < len(text) && byteClass[text[i]] == plain {
+			i++
 		}
-		word = word[:0]
-		if t != nil && (!distinct || t.mark != tz.call) {
-			t.mark = tz.call
-			out = append(out, t)
+		if i == len(text) || byteClass[text[i]] == separator {
+			out = addWord(tz, text[start:i], out, distinct)
+			continue
 		}
-	}
-	for _, r := range text {
-		switch {
-		case r < utf8.RuneSelf:
-			c := byte(r)
+		// An upper-case letter, an apostrophe or a byte of a longer
+		// character: the word goes on in the buffer, to its end.
+		word := append(tz.word[:0], text[start:i]...)
+	word:
+		for i < len(text) {
+			r, size := rune(text[i]), 1
+			if r >= utf8.RuneSelf {
+				r, size = utf8.DecodeRuneInString(text[i:])
+			}
 			switch {
-			case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
-				word = append(word, c)
-			case c >= 'A' && c <= 'Z':
-				word = append(word, c+'a'-'A')
-			case c == '\'':
-				// "refugee's" -> "refugee": drop the possessive.
-			default:
-				flush()
+			case r < utf8.RuneSelf:
+				switch c := byte(r); byteClass[c] {
+				case plain:
+					word = append(word, c)
+				case upper:
+					word = append(word, c+'a'-'A')
+				case apostrophe:
+				default:
+					i++
+					break word
+				}
+			case r == '’':
+			case unicode.IsLetter(r) || unicode.IsDigit(r):
+				if f, ok := fold[r]; ok {
+					word = append(word, f...)
+				} else {
+					word = utf8.AppendRune(word, unicode.ToLower(r))
+				}
+			default: // a separator, taken with the word
+				i += size
+				break word
 			}
-		case r == '’':
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			if f, ok := fold[r]; ok {
-				word = append(word, f...)
-			} else {
-				word = utf8.AppendRune(word, unicode.ToLower(r))
-			}
-		default:
-			flush()
+			i += size
+		}
+		if len(word) > 0 {
+			out = addWord(tz, word, out, distinct)
+		}
+		tz.word = word
+	}
+	return out
+}
+
+// The classes of bytes: a separator ends a word, a plain byte is written
+// as indexed (a to z, 0 to 9), an upper-case letter is lowered, an
+// apostrophe is left out, and a byte of a longer character is decoded.
+const (
+	separator = iota
+	plain
+	upper
+	apostrophe
+	multibyte
+)
+
+var byteClass = func() (t [256]uint8) {
+	for c := range 256 {
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+			t[c] = plain
+		case c >= 'A' && c <= 'Z':
+			t[c] = upper
+		case c == '\'':
+			t[c] = apostrophe
+		case c >= utf8.RuneSelf:
+			t[c] = multibyte
 		}
 	}
-	flush()
-	tz.word = word
+	return t
+}()
+
+// addWord appends the term of a word to out; with distinct, only if this
+// call of terms has not given it yet.
+func addWord[S ~string | ~[]byte](tz *tokenizer, word S, out []*term, distinct bool) []*term {
+	h := hashWord(word)
+	t, ok := getWord(&tz.words, word, h)
+	if !ok {
+		w := string(word)
+		st := ""
+		if !(len(w) < 2 && !isDigit(w[0]) || stopWords[w] || len(w) > 40) {
+			st = Stem(w)
+		}
+		if st != "" {
+			if t = tz.stems[st]; t == nil && len(tz.stems) < maxCached {
+				if len(tz.slab) == cap(tz.slab) {
+					tz.slab = make([]term, 0, 1024)
+				}
+				tz.slab = append(tz.slab, term{stem: st})
+				t = &tz.slab[len(tz.slab)-1]
+				tz.stems[st] = t
+			}
+		}
+		// A word is cached with its term, or as not indexed; a stem
+		// the full cache has no term for is marked in seen instead,
+		// and stays uncached, so its marks are always in one place.
+		if tz.words.len() < maxCached && (st == "" || t != nil) {
+			tz.words.put(w, h, t)
+		}
+		if t == nil && st != "" {
+			if !distinct || tz.seen[st] != tz.call {
+				tz.seen[st] = tz.call
+				out = append(out, &term{stem: st})
+			}
+		}
+	}
+	if t != nil && (!distinct || t.mark != tz.call) {
+		t.mark = tz.call
+		out = append(out, t)
+	}
 	return out
 }
 

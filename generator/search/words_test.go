@@ -14,7 +14,7 @@ func TestWordTable(t *testing.T) {
 		name string
 		hash func([]byte) uint32
 	}{
-		{"fnv", hashWord},
+		{"hashWord", hashWord[[]byte]},
 		{"colliding", func(w []byte) uint32 { return uint32(len(w)) }}, // one probe chain per length
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -33,22 +33,22 @@ func TestWordTable(t *testing.T) {
 				if i%5 != 0 { // some words are cached as not indexed
 					terms[i] = &term{stem: words[i]}
 				}
-				if _, ok := wt.get([]byte(words[i]), c.hash([]byte(words[i]))); ok {
+				if _, ok := getWord(&wt, words[i], c.hash([]byte(words[i]))); ok {
 					t.Fatalf("%q found before it was put", words[i])
 				}
-				wt.put([]byte(words[i]), c.hash([]byte(words[i])), terms[i])
+				wt.put(words[i], c.hash([]byte(words[i])), terms[i])
 			}
 			if wt.len() != n {
 				t.Errorf("len() = %d, want %d", wt.len(), n)
 			}
 			for i, w := range words {
-				got, ok := wt.get([]byte(w), c.hash([]byte(w)))
+				got, ok := getWord(&wt, []byte(w), c.hash([]byte(w)))
 				if !ok || got != terms[i] {
 					t.Errorf("get(%q) = %v, %v; want %v, true", w, got, ok, terms[i])
 				}
 			}
 			for _, w := range []string{"zzzzzz", "", "a" + strings.Repeat("x", slotWord), "0x"} {
-				if got, ok := wt.get([]byte(w), c.hash([]byte(w))); ok {
+				if got, ok := getWord(&wt, w, c.hash([]byte(w))); ok {
 					t.Errorf("get(%q) = %v, true for a word never put", w, got)
 				}
 			}
