@@ -727,6 +727,24 @@ func TestDecodeRules(t *testing.T) {
 
 // TestDecodeHostile feeds Decode inputs meant to exhaust memory or time.
 // Each must come back quickly with diagnostics.
+// TestDecodeControlAnywhere moves an escaped control character through
+// the places of the eight-byte chunks text skips when they are printable.
+func TestDecodeControlAnywhere(t *testing.T) {
+	for _, esc := range []string{`\a`, `\x7f`, `\x1b`} {
+		for n := range 20 {
+			summary := strings.Repeat("x", n) + esc + " and more words after it"
+			_, errs := Decode("pledges/p.yaml", pledgeYAML(set(5, `summary: "`+summary+`"`)))
+			found := false
+			for _, d := range errs {
+				found = found || d.Rule == RuleControlChars
+			}
+			if !found {
+				t.Errorf("summary %q: no control-character problem in %v", summary, errs)
+			}
+		}
+	}
+}
+
 func TestDecodeHostile(t *testing.T) {
 	var bomb strings.Builder
 	bomb.WriteString(`a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]` + "\n")

@@ -1,6 +1,8 @@
 package yamlsrc
 
 import (
+	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"strings"
@@ -269,6 +271,40 @@ func TestMayHoldControl(t *testing.T) {
 		}
 		c := string(r)
 		for _, data := range []string{c, "a: x" + c + "y\n", "a: \u2018" + c} {
+			if got := mayHoldControl([]byte(data)); got != reported(r) {
+				t.Fatalf("mayHoldControl(%q) = %v, want %v", data, got, reported(r))
+			}
+		}
+	}
+}
+
+// TestPlainChunk checks PlainChunk for every byte at every place of a
+// chunk of printable ASCII, with neighbours at both ends of that range.
+func TestPlainChunk(t *testing.T) {
+	for _, fill := range []byte{' ', 'a', '~'} {
+		for pos := range 8 {
+			for c := range 256 {
+				chunk := bytes.Repeat([]byte{fill}, 8)
+				chunk[pos] = byte(c)
+				want := c >= 0x20 && c <= 0x7e
+				if got := PlainChunk(binary.LittleEndian.Uint64(chunk)); got != want {
+					t.Fatalf("PlainChunk(%q) = %v, want %v", chunk, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestMayHoldControlAnywhere moves each character through the places of
+// the eight-byte chunks mayHoldControl skips, across their ends too.
+func TestMayHoldControlAnywhere(t *testing.T) {
+	reported := func(r rune) bool {
+		return r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f || r == 0x85 || r == 0x2028 || r == 0x2029
+	}
+	for r := rune(0); r <= 0x3000; r++ {
+		c := string(r)
+		for n := range 17 {
+			data := strings.Repeat("a", n) + c + strings.Repeat("b", 9)
 			if got := mayHoldControl([]byte(data)); got != reported(r) {
 				t.Fatalf("mayHoldControl(%q) = %v, want %v", data, got, reported(r))
 			}
