@@ -14,6 +14,7 @@ import (
 	"testing"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"pledgesite/generator/config"
 	"pledgesite/generator/content"
@@ -413,4 +414,32 @@ func FuzzTokens(f *testing.F) {
 			t.Errorf("Tokens(%q) = %q, want %q", text, got, want)
 		}
 	})
+}
+
+// TestTermsKeepNoText checks that the words and stems a tokenizer caches
+// are copies, not parts of the texts it read: a description must not stay
+// in memory for the tokenizer's sake. Stem returns short words and words
+// with digits as they are, and words too long for a slot are map keys.
+func TestTermsKeepNoText(t *testing.T) {
+	text := strings.Repeat(" ", 64) + "ok 2024 refugees internationalisation-wise antidisestablishmentarianism " + strings.Repeat(" ", 64)
+	var tz tokenizer
+	tz.terms(text)
+	start := uintptr(unsafe.Pointer(unsafe.StringData(text)))
+	inText := func(s string) bool {
+		p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+		return len(s) > 0 && p >= start && p < start+uintptr(len(text))
+	}
+	for st, term := range tz.stems {
+		if inText(st) || inText(term.stem) {
+			t.Errorf("stem %q is part of the text", st)
+		}
+	}
+	for w := range tz.words.long {
+		if inText(w) {
+			t.Errorf("long word %q is part of the text", w)
+		}
+	}
+	if len(tz.words.long) == 0 {
+		t.Error("no word was long enough for the table's map: the test misses that case")
+	}
 }

@@ -170,7 +170,9 @@ func addWord[S ~string | ~[]byte](tz *tokenizer, word S, out []*term, distinct b
 	h := hashWord(word)
 	t, ok := getWord(&tz.words, word, h)
 	if !ok {
-		w := string(word)
+		// A copy: word may be part of the text, which the tokenizer must
+		// not keep alive through a short or long word it caches.
+		w := strings.Clone(string(word))
 		st := ""
 		if !(len(w) < 2 && !isDigit(w[0]) || stopWords[w] || len(w) > 40) {
 			st = Stem(w)
