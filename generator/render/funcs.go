@@ -29,6 +29,9 @@ func (r *Renderer) Funcs() Funcs {
 	return Funcs{Map: r.funcMap(), Write: map[string]tmplexec.Writer{
 		"cards": tmplexec.Write1(r.writeCards),
 		"rows":  tmplexec.Write1(r.writeRows),
+		// Every page's head and every pledge page's tags.
+		"pageMeta": tmplexec.Write1(r.writePageMeta),
+		"tags":     tmplexec.Write1(r.writeTags),
 	}}
 }
 

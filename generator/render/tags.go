@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"html"
 	"html/template"
 	"strconv"
@@ -48,9 +49,16 @@ var tagGroups = []tagGroup{
 // the largest cost of a build; the markup is the theme's inline-list and
 // plain-list classes.
 func (r *Renderer) tags(p *record.Pledge) template.HTML {
-	links := r.termLinks()
-	var b strings.Builder
+	var b bytes.Buffer
 	b.Grow(2048) // a typical record's tags, written without regrowing
+	r.writeTags(&b, p)
+	return template.HTML(b.String()) //nolint:gosec // every value is escaped by tagItem
+}
+
+// writeTags writes tags' list into a page, without a string of its own:
+// {{tags .Record}} in a layout's text.
+func (r *Renderer) writeTags(b *bytes.Buffer, p *record.Pledge) error {
+	links := r.termLinks()
 	for gi, g := range tagGroups {
 		values := g.values(p)
 		if len(values) == 0 {
@@ -70,7 +78,7 @@ func (r *Renderer) tags(p *record.Pledge) template.HTML {
 		}
 		b.WriteString("</ul></dd>")
 	}
-	return template.HTML(b.String()) //nolint:gosec // every value is escaped by tagItem
+	return nil
 }
 
 // tagItem is the list item of one value in a tag group: linked to its

@@ -2,6 +2,7 @@ package tmplexec
 
 import (
 	"html/template"
+	"io"
 	"reflect"
 	"strconv"
 	"strings"
@@ -133,7 +134,7 @@ func escapeText(s string) string {
 
 // EscapeText writes s escaped for HTML text or a quoted attribute value,
 // as html/template escapes a string there.
-func EscapeText(b *strings.Builder, s string) {
+func EscapeText(b io.StringWriter, s string) {
 	last := 0
 	for i := 0; i < len(s); i++ {
 		if ref := textRefs[s[i]]; ref != "" {
