@@ -27,8 +27,7 @@ func (r *Renderer) pageMeta(p *Page) template.HTML {
 
 // writePageMeta writes pageMeta's tags into a page, without a string of
 // their own: {{pageMeta .}} in a layout's text.
-func (r *Renderer) writePageMeta(w *bytes.Buffer, p *Page) error {
-	b := w
+func (r *Renderer) writePageMeta(b *bytes.Buffer, p *Page) error {
 	site := r.site.Config.Title
 	b.WriteString("<title>")
 	if p.Kind != "home" {
