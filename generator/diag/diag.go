@@ -30,7 +30,7 @@ func (d Diagnostic) Error() string {
 	var b strings.Builder
 	// A file name holds no line break that should show as one: a name
 	// such as "a\n::error ..." must not print a line of its own.
-	b.WriteString(visible(strings.NewReplacer("\n", `\n`, "\t", `\t`).Replace(d.Path)))
+	b.WriteString(visible(breaks.Replace(d.Path)))
 	if d.Line > 0 {
 		fmt.Fprintf(&b, ":%d", d.Line)
 		if d.Col > 0 {
@@ -41,6 +41,9 @@ func (d Diagnostic) Error() string {
 	b.WriteString(visible(d.Message))
 	return b.String()
 }
+
+// breaks writes line breaks and tabs as escapes, for a path.
+var breaks = strings.NewReplacer("\n", `\n`, "\t", `\t`)
 
 // visible writes the control characters of s as Go escapes (\x1b,
 // \u2028): a file name is the contributor's, and one holding an escape

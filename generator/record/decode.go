@@ -547,7 +547,7 @@ func (d *decoder) text(n *yaml.Node, field string, maxLen int) string {
 	// bytes were checked by yamlsrc, but a quoted scalar's escapes ("\x01")
 	// make new ones.
 	for i := 0; i < len(s); i++ {
-		if i+8 <= len(s) && i%8 == 0 && yamlsrc.PlainChunk(chunk(s[i:])) {
+		if i+8 <= len(s) && i%8 == 0 && yamlsrc.PlainChunk(s[i:]) {
 			i += 7
 			continue
 		}
@@ -568,13 +568,6 @@ func (d *decoder) text(n *yaml.Node, field string, maxLen int) string {
 		d.errorf(n, RuleControlChars, "%s contains the invisible control character %U: delete it (it can make the text read differently from how it shows)", field, r)
 	}
 	return s
-}
-
-// chunk is the first eight bytes of s, the first in the lowest bits.
-func chunk(s string) uint64 {
-	_ = s[7]
-	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // Placeholder starts each piece of text that pledgesite new writes for a

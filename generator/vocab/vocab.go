@@ -57,15 +57,15 @@ func LookupCountry(code string) (Country, bool) {
 func GuessCountry(s string) (Country, bool) {
 	s = strings.TrimSpace(s)
 	u := strings.ToUpper(strings.ReplaceAll(s, ".", "")) // "U.K."
+	name := foldName(s)
 	code := u
 	if c, ok := alpha2[u]; ok {
 		code = c
 	} else if c, ok := countryAliases[u]; ok {
 		code = c
-	} else if c, ok := countryNames[foldName(s)]; ok {
+	} else if c, ok := countryNames[name]; ok {
 		code = c
 	} else {
-		name := foldName(s)
 		for _, c := range countryTable {
 			if foldName(c.Name) == name {
 				return c, true

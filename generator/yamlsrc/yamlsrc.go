@@ -9,7 +9,6 @@ package yamlsrc
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -595,7 +594,7 @@ var bom = []byte("\ufeff")
 // eight bytes at a time: every record file is scanned whole.
 func mayHoldControl(data []byte) bool {
 	for i := 0; i < len(data); i++ {
-		if i+8 <= len(data) && i%8 == 0 && PlainChunk(binary.LittleEndian.Uint64(data[i:])) {
+		if i+8 <= len(data) && i%8 == 0 && PlainChunk(data[i:]) {
 			i += 7
 			continue
 		}
@@ -619,12 +618,16 @@ func mayHoldControl(data []byte) bool {
 	return false
 }
 
-// PlainChunk reports whether the eight bytes of x are all printable ASCII
-// (0x20 to 0x7e), which a scan for control characters, or for the first
-// bytes of other characters, can skip together. A byte below 0x20 makes
-// its difference with 0x20 borrow, and one above 0x7e has its top bit
-// set, or gets it by adding one.
-func PlainChunk(x uint64) bool {
+// PlainChunk reports whether the first eight bytes of s, which has at
+// least eight, are all printable ASCII (0x20 to 0x7e): a scan for control
+// characters, or for the first bytes of other characters, can skip them
+// together. Read as one number, a byte below 0x20 makes its difference
+// with 0x20 borrow, and one above 0x7e has its top bit set, or gets it by
+// adding one.
+func PlainChunk[S ~string | ~[]byte](s S) bool {
+	_ = s[7]
+	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	return ((x-0x20*ones)&^x|(x+ones)|x)&highs == 0
 }
