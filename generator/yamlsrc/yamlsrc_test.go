@@ -256,22 +256,24 @@ func TestParseRejects(t *testing.T) {
 	}
 }
 
+// controlReported tells the characters controlChar reports.
+func controlReported(r rune) bool {
+	return r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f || r == 0x85 || r == 0x2028 || r == 0x2029
+}
+
 // TestMayHoldControl checks the quick scan against the characters
 // controlChar reports, for every Unicode character alone, within a line
 // and after a curly quote (whose UTF-8 begins as U+2028's does): in valid
 // UTF-8 it finds exactly those.
 func TestMayHoldControl(t *testing.T) {
-	reported := func(r rune) bool {
-		return r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f || r == 0x85 || r == 0x2028 || r == 0x2029
-	}
 	for r := rune(0); r <= unicode.MaxRune; r++ {
 		if !utf8.ValidRune(r) {
 			continue
 		}
 		c := string(r)
 		for _, data := range []string{c, "a: x" + c + "y\n", "a: \u2018" + c} {
-			if got := mayHoldControl([]byte(data)); got != reported(r) {
-				t.Fatalf("mayHoldControl(%q) = %v, want %v", data, got, reported(r))
+			if got := mayHoldControl([]byte(data)); got != controlReported(r) {
+				t.Fatalf("mayHoldControl(%q) = %v, want %v", data, got, controlReported(r))
 			}
 		}
 	}
@@ -297,15 +299,12 @@ func TestPlainChunk(t *testing.T) {
 // TestMayHoldControlAnywhere moves each character through the places of
 // the eight-byte chunks mayHoldControl skips, across their ends too.
 func TestMayHoldControlAnywhere(t *testing.T) {
-	reported := func(r rune) bool {
-		return r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f || r == 0x85 || r == 0x2028 || r == 0x2029
-	}
 	for r := rune(0); r <= 0x3000; r++ {
 		c := string(r)
 		for n := range 17 {
 			data := strings.Repeat("a", n) + c + strings.Repeat("b", 9)
-			if got := mayHoldControl([]byte(data)); got != reported(r) {
-				t.Fatalf("mayHoldControl(%q) = %v, want %v", data, got, reported(r))
+			if got := mayHoldControl([]byte(data)); got != controlReported(r) {
+				t.Fatalf("mayHoldControl(%q) = %v, want %v", data, got, controlReported(r))
 			}
 		}
 	}
