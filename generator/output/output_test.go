@@ -160,8 +160,6 @@ func TestRemovesOnlyOwnedFiles(t *testing.T) {
 	}
 }
 
-// TestBeginOnAFile checks that a destination that is a file is refused
-// before anything is made beside it.
 // TestKeepsAWorktreeGitFile checks that a .git file (a git worktree of the
 // deploy branch checked out in public/) stays when the whole folder is the
 // build's.
@@ -183,6 +181,8 @@ func TestKeepsAWorktreeGitFile(t *testing.T) {
 	}
 }
 
+// TestBeginOnAFile checks that a destination that is a file is refused
+// before anything is made beside it.
 func TestBeginOnAFile(t *testing.T) {
 	parent := t.TempDir()
 	dest := filepath.Join(parent, "public")

@@ -725,8 +725,6 @@ func TestDecodeRules(t *testing.T) {
 	}
 }
 
-// TestDecodeHostile feeds Decode inputs meant to exhaust memory or time.
-// Each must come back quickly with diagnostics.
 // TestDecodeControlAnywhere moves an escaped control character through
 // the places of the eight-byte chunks text skips when they are printable.
 func TestDecodeControlAnywhere(t *testing.T) {
@@ -745,6 +743,8 @@ func TestDecodeControlAnywhere(t *testing.T) {
 	}
 }
 
+// TestDecodeHostile feeds Decode inputs meant to exhaust memory or time.
+// Each must come back quickly with diagnostics.
 func TestDecodeHostile(t *testing.T) {
 	var bomb strings.Builder
 	bomb.WriteString(`a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]` + "\n")
